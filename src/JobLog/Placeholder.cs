@@ -1,0 +1,1 @@
+namespace JobLog; internal static class Placeholder { }
