@@ -1,0 +1,41 @@
+namespace JobLog.Model;
+
+/// <summary>
+/// The command side: validates a command against the job's current state and returns the single event it
+/// causes, or a rejection. Only an accepted event ever reaches the store.
+/// </summary>
+public static class JobDecider
+{
+    public static Decision Decide(JobState? state, JobCommand command) => (state, command) switch
+    {
+        (null, AddJob add) => new Accepted(new JobAdded(add.Job, add.Definition, add.Enabled, add.By)),
+        (not null, AddJob add) => new Rejected(RejectionKind.AlreadyExists, $"Job '{add.Job}' already exists."),
+        (null, _) => new Rejected(RejectionKind.NotFound, $"Job '{command.Job}' does not exist."),
+
+        ({ Status: JobStatus.Deleted }, RestoreJob restore) => new Accepted(new JobRestored(restore.Job, restore.By)),
+        (_, RestoreJob) => Invalid(command, "it is not deleted"),
+        ({ Status: JobStatus.Deleted }, _) => Invalid(command, "it is deleted; restore it first"),
+
+        (_, UpdateJob update) => new Accepted(new JobUpdated(update.Job, update.Definition, update.By)),
+        ({ Enabled: true }, PauseJob pause) => new Accepted(new JobPaused(pause.Job, pause.By)),
+        (_, PauseJob) => Invalid(command, "it is already paused"),
+        ({ Enabled: false }, ResumeJob resume) => new Accepted(new JobResumed(resume.Job, resume.By)),
+        (_, ResumeJob) => Invalid(command, "it is not paused"),
+        (_, DeleteJob delete) => new Accepted(new JobDeleted(delete.Job, delete.By)),
+
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
+    };
+
+    private static Rejected Invalid(JobCommand command, string why) =>
+        new(RejectionKind.InvalidTransition, $"Cannot {Verb(command)} job '{command.Job}': {why}.");
+
+    private static string Verb(JobCommand command) => command switch
+    {
+        UpdateJob => "update",
+        PauseJob => "pause",
+        ResumeJob => "resume",
+        DeleteJob => "delete",
+        RestoreJob => "restore",
+        _ => command.GetType().Name,
+    };
+}

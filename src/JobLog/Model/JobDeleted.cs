@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record JobDeleted(JobId Job, Provenance By) : IJobEvent;

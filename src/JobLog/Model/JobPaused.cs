@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record JobPaused(JobId Job, Provenance By) : IJobEvent;

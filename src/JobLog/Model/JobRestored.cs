@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record JobRestored(JobId Job, Provenance By) : IJobEvent;

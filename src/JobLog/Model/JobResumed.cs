@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record JobResumed(JobId Job, Provenance By) : IJobEvent;

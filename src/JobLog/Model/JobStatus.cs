@@ -1,0 +1,7 @@
+namespace JobLog.Model;
+
+public enum JobStatus
+{
+    Active,
+    Deleted,
+}

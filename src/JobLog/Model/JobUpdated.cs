@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record JobUpdated(JobId Job, JobDefinition Definition, Provenance By) : IJobEvent;

@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+
+namespace JobLog.Model;
+
+/// <summary>The next fire times of a schedule: a pure function of (schedule, instant, count).</summary>
+public static class Occurrences
+{
+    // Parsing is pure, so caching it per definition object cannot change a result; it only saves work.
+    private static readonly ConditionalWeakTable<JobDefinition, CronTiming> Timings = new();
+
+    /// <summary>
+    /// The first <paramref name="count"/> occurrences strictly after <paramref name="after"/> across active,
+    /// enabled jobs, ordered by instant and then by job id.
+    /// </summary>
+    public static IReadOnlyList<Occurrence> Next(Schedule schedule, DateTimeOffset after, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var queue = new PriorityQueue<(JobState Job, IEnumerator<DateTimeOffset> Times), (DateTimeOffset, string)>(
+            Comparer<(DateTimeOffset At, string Id)>.Create((a, b) =>
+            {
+                var byTime = a.At.UtcDateTime.CompareTo(b.At.UtcDateTime);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+            }));
+        foreach (var job in schedule.Jobs)
+        {
+            if (!job.IsDue || count == 0)
+                continue;
+            var times = TimingOf(job.Definition).OccurrencesAfter(after).GetEnumerator();
+            if (times.MoveNext())
+                queue.Enqueue((job, times), (times.Current, job.Id.Value));
+        }
+
+        var result = new List<Occurrence>(Math.Min(count, 1024));
+        while (result.Count < count && queue.TryDequeue(out var next, out _))
+        {
+            result.Add(new Occurrence(next.Job.Id, next.Job.Version, next.Times.Current));
+            if (next.Times.MoveNext())
+                queue.Enqueue(next, (next.Times.Current, next.Job.Id.Value));
+        }
+        return result;
+    }
+
+    private static CronTiming TimingOf(JobDefinition definition) =>
+        Timings.GetValue(definition, d => CronTiming.TryCreate(d.Cron, d.TimeZone, out var timing, out var error)
+            ? timing
+            : throw new InvalidOperationException($"Stored definition has an invalid {error.Field}: {error.Message}"));
+}

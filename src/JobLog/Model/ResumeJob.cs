@@ -1,0 +1,3 @@
+namespace JobLog.Model;
+
+public sealed record ResumeJob(JobId Job, Provenance By) : JobCommand(Job, By);

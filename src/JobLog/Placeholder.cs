@@ -1,1 +1,0 @@
-namespace JobLog; internal static class Placeholder { }
