@@ -1,0 +1,26 @@
+using JobLog.Model;
+
+namespace JobLog.Store;
+
+/// <summary>
+/// The source of truth: one stream per job (stream id = job id), every write at an expected version.
+/// Marten on PostgreSQL in production; <see cref="InMemoryJobEventStore"/> where a model stands in for it.
+/// </summary>
+public interface IJobEventStore
+{
+    /// <summary>Every event of the job in version order; empty when the job never existed.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="change"/> as version <paramref name="expectedVersion"/> + 1, or reports the
+    /// stream's actual version when it is not at <paramref name="expectedVersion"/> (0 = the stream must not exist).
+    /// Returns only after the event is committed.
+    /// </summary>
+    Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> events with a global sequence above <paramref name="afterSequence"/>, in sequence order.</summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The current version of every stream: what a node compares its schedule against to repair missed events.</summary>
+    Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken);
+}
