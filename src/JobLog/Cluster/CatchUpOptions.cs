@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace JobLog.Cluster;
+
+public sealed class CatchUpOptions
+{
+    public const string Section = "JobLog:CatchUp";
+
+    /// <summary>How often the global feed is tailed when nothing nudges it sooner.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan TailInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often stream versions are compared with the store to repair events the tail missed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after its last successful sync the node still counts as caught up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(1, 100_000)]
+    public int PageSize { get; set; } = 5_000;
+
+    /// <summary>Wait before trying again after the store failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using JobLog.Model;
+using JobLog.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobLog.Cluster;
+
+/// <summary>
+/// Keeps the node's <see cref="ScheduleHolder"/> in step with the store: loads every event at start, then tails
+/// the global feed on a timer or a <see cref="Nudge"/>. Marten sequences may commit out of order, so the tail
+/// alone can skip an event for good; a gap, and otherwise a periodic reconcile of stream versions, repairs
+/// the schedule by re-reading the streams that differ.
+/// </summary>
+public sealed partial class ScheduleCatchUp : BackgroundService
+{
+    private readonly ResilientJobEventStore _store;
+    private readonly ScheduleHolder _holder;
+    private readonly TimeProvider _clock;
+    private readonly CatchUpOptions _options;
+    private readonly ILogger<ScheduleCatchUp> _logger;
+    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public ScheduleCatchUp(
+        ResilientJobEventStore store,
+        ScheduleHolder holder,
+        TimeProvider clock,
+        IOptions<CatchUpOptions> options,
+        ILogger<ScheduleCatchUp> logger)
+    {
+        _store = store;
+        _holder = holder;
+        _clock = clock;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Asks for a tail of the feed now instead of at the next tick (e.g. a ZooKeeper doorbell rang).</summary>
+    public void Nudge() => _nudges.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!_holder.IsLoaded && !stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await LoadAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Failed(ex);
+                await WaitAsync(_options.RetryDelay, stoppingToken);
+            }
+        }
+
+        var lastReconcile = _clock.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await WaitAsync(_options.TailInterval, stoppingToken);
+            if (stoppingToken.IsCancellationRequested)
+                break;
+            try
+            {
+                var gaps = await TailAsync(stoppingToken);
+                if (gaps.Count > 0)
+                    await RepairAsync(gaps, stoppingToken);
+                if (_clock.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
+                {
+                    await ReconcileAsync(stoppingToken);
+                    lastReconcile = _clock.GetTimestamp();
+                }
+                _holder.MarkSynced();
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Failed(ex);
+            }
+        }
+    }
+
+    /// <summary>Reads the whole feed, then repairs whatever the feed's order left out.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        // The reconcile covers any gap the first pass found, so its result is not needed here.
+        await TailAsync(cancellationToken);
+        await ReconcileAsync(cancellationToken);
+        _holder.MarkLoaded();
+        _holder.MarkSynced();
+        LogLoaded(_logger, _holder.Current.Count, _holder.TailSequence);
+    }
+
+    /// <summary>Folds every event above the tail position; returns the jobs whose events arrived ahead of a gap.</summary>
+    public async Task<IReadOnlySet<JobId>> TailAsync(CancellationToken cancellationToken)
+    {
+        HashSet<JobId>? gapped = null;
+        while (true)
+        {
+            var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
+            if (page.Count == 0)
+                break;
+            foreach (var gap in _holder.ApplyAll(page))
+                (gapped ??= []).Add(gap.Job);
+            _holder.AdvanceTail(page[^1].Sequence);
+            if (page.Count < _options.PageSize)
+                break;
+        }
+        return gapped ?? (IReadOnlySet<JobId>)new HashSet<JobId>();
+    }
+
+    /// <summary>Compares every stream's version with the schedule and re-reads those that are behind.</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var versions = await _store.StreamVersionsAsync(cancellationToken);
+        var schedule = _holder.Current;
+        var behind = versions.Where(v => schedule.VersionOf(v.Key) < v.Value).Select(v => v.Key).ToList();
+        if (behind.Count > 0)
+        {
+            LogRepairing(_logger, behind.Count);
+            await RepairAsync(behind, cancellationToken);
+        }
+    }
+
+    private async Task RepairAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs)
+        {
+            var stream = await _store.ReadStreamAsync(job, cancellationToken);
+            _holder.ApplyAll(stream);
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(delay);
+        try
+        {
+            await _nudges.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Failed(Exception ex)
+    {
+        _holder.MarkFailed(ex.Message);
+        LogCatchUpFailed(_logger, ex.Message, ex);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule loaded: {JobCount} jobs up to sequence {Sequence}")]
+    private static partial void LogLoaded(ILogger logger, int jobCount, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-reading {StreamCount} streams the feed left behind")]
+    private static partial void LogRepairing(ILogger logger, int streamCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule catch-up failed: {Reason}")]
+    private static partial void LogCatchUpFailed(ILogger logger, string reason, Exception exception);
+}

@@ -1,0 +1,5 @@
+using JobLog.Model;
+
+namespace JobLog.Jobs;
+
+public sealed record CommandRejected(RejectionKind Kind, string Reason) : CommandResult;

@@ -1,0 +1,6 @@
+namespace JobLog.Jobs;
+
+public sealed record JobMissing : CommandResult
+{
+    public static readonly JobMissing Instance = new();
+}
