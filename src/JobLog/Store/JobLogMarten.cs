@@ -1,0 +1,29 @@
+using JasperFx;
+using JasperFx.Events;
+using JobLog.Model;
+using Marten;
+using Weasel.Core;
+
+namespace JobLog.Store;
+
+/// <summary>The one place that decides how JobLog's events are laid out in Marten.</summary>
+public static class JobLogMarten
+{
+    public static readonly IReadOnlyList<Type> EventTypes =
+        [typeof(JobAdded), typeof(JobUpdated), typeof(JobPaused), typeof(JobResumed), typeof(JobDeleted), typeof(JobRestored)];
+
+    public static void Configure(StoreOptions options, string connectionString, string schema)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schema;
+        options.Events.DatabaseSchemaName = schema;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        foreach (var type in EventTypes)
+            options.Events.AddEventType(type);
+    }
+
+    public static DocumentStore CreateDocumentStore(string connectionString, string schema) =>
+        DocumentStore.For(options => Configure(options, connectionString, schema));
+}

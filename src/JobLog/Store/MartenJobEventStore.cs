@@ -1,0 +1,94 @@
+using JasperFx.Events;
+using JobLog.Model;
+using Marten;
+using Marten.Exceptions;
+using Npgsql;
+
+namespace JobLog.Store;
+
+/// <summary>The event store on PostgreSQL through Marten: one string-keyed stream per job.</summary>
+public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
+{
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(job.Value, token: cancellationToken);
+        return ToRecorded(events);
+    }
+
+    public async Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        if (change.Job != job)
+            throw new ArgumentException($"Event for job {change.Job} appended to stream {job}.", nameof(change));
+
+        await using var session = store.LightweightSession();
+        var action = expectedVersion == 0
+            ? session.Events.StartStream(job.Value, change)
+            : session.Events.Append(job.Value, expectedVersion + 1, change);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsVersionConflict(e))
+        {
+            return new VersionConflict(await CurrentVersionAsync(job, cancellationToken));
+        }
+
+        // The database stamps the commit time, so the committed row is the only place to read it from.
+        var version = expectedVersion + 1;
+        await using var query = store.QuerySession();
+        var committed = await query.Events.FetchStreamAsync(job.Value, version, fromVersion: version, token: cancellationToken);
+        return committed.Count == 1 && ToRecorded(committed[0]) is { } recorded
+            ? new Appended(recorded)
+            : throw new InvalidOperationException($"Committed version {version} of job {job} could not be read back.");
+    }
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var session = store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > afterSequence)
+            .OrderBy(e => e.Sequence)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return ToRecorded(events);
+    }
+
+    public async Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var versions = new Dictionary<JobId, long>();
+        await using var command = new NpgsqlCommand($"select id, version from {schema}.mt_streams", session.Connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (JobId.TryParse(reader.GetString(0), out var id, out _))
+                versions[id] = reader.GetInt64(1);
+        }
+        return versions;
+    }
+
+    private async Task<long> CurrentVersionAsync(JobId job, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var state = await session.Events.FetchStreamStateAsync(job.Value, cancellationToken);
+        return state?.Version ?? 0;
+    }
+
+    private static bool IsVersionConflict(Exception e) =>
+        e is EventStreamUnexpectedMaxEventIdException
+            or Marten.Exceptions.ExistingStreamIdCollisionException
+            or JasperFx.Events.ExistingStreamIdCollisionException
+        || e.InnerException is { } inner && IsVersionConflict(inner);
+
+    private static IReadOnlyList<RecordedEvent> ToRecorded(IEnumerable<IEvent> events) =>
+        events.Select(ToRecorded).OfType<RecordedEvent>().ToArray();
+
+    // An event type this node does not know (written by a newer node) cannot be folded here; it is skipped.
+    private static RecordedEvent? ToRecorded(IEvent e) =>
+        e.Data is IJobEvent change ? new RecordedEvent(change, e.Version, e.Sequence, e.Timestamp) : null;
+}
