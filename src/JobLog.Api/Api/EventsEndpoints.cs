@@ -1,0 +1,29 @@
+using JobLog.Model;
+using JobLog.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JobLog.Api.Api;
+
+/// <summary><c>/events</c>: the global audit feed in commit (sequence) order, read from the store.</summary>
+public static class EventsEndpoints
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/events").WithTags("Events").MapGet("", GetEvents);
+        return app;
+    }
+
+    public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> GetEvents(
+        string? after, string? limit, ResilientJobEventStore store, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var from = RequestInputs.ReadLong(after, "after", 0, 0, errors);
+        var size = RequestInputs.ReadInt(limit, "limit", ApiLimits.DefaultEventPage, 1, ApiLimits.MaxEventPage, errors);
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+
+        var events = await store.ReadAllAsync(from, size, cancellationToken);
+        var items = events.Select(FeedEntry.From).ToList();
+        return TypedResults.Ok(new EventPage(items, items.Count > 0 ? items[^1].Sequence : from));
+    }
+}

@@ -1,0 +1,49 @@
+using JobLog.Cluster;
+using JobLog.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace JobLog.Api.Api;
+
+/// <summary>Liveness (the process answers) and readiness (the store answers and this node's schedule is current).</summary>
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        var health = app.MapGroup("").WithTags("Health");
+        health.MapGet("/healthz", GetLiveness);
+        health.MapGet("/readyz", GetReadiness);
+        return app;
+    }
+
+    public static Ok<HealthView> GetLiveness(ScheduleHolder schedule, IOptions<NodeOptions> node) =>
+        TypedResults.Ok(View("alive", schedule, node.Value));
+
+    public static async Task<Results<Ok<HealthView>, ProblemHttpResult>> GetReadiness(
+        ScheduleHolder schedule,
+        ResilientJobEventStore store,
+        IOptions<CatchUpOptions> catchUp,
+        IOptions<NodeOptions> node,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ReadAllAsync(schedule.TailSequence, 1, cancellationToken);
+        }
+        catch (StoreUnavailableException unavailable)
+        {
+            return Problems.NotReady($"The event store is unreachable: {unavailable.Message}");
+        }
+        if (!schedule.IsLoaded)
+            return Problems.NotReady($"Still loading the schedule from the store{Because(schedule)}.");
+        if (!schedule.IsCaughtUp(catchUp.Value.MaxLag))
+            return Problems.NotReady($"The schedule has not synced with the store within {catchUp.Value.MaxLag}{Because(schedule)}.");
+        return TypedResults.Ok(View("ready", schedule, node.Value));
+    }
+
+    private static string Because(ScheduleHolder schedule) =>
+        schedule.LastError is { } error ? $" (last error: {error})" : "";
+
+    private static HealthView View(string status, ScheduleHolder schedule, NodeOptions node) =>
+        new(status, node.NodeId, schedule.Current.Count, schedule.TailSequence, schedule.LastSyncAt);
+}

@@ -1,0 +1,3 @@
+namespace JobLog.Api.Api;
+
+public sealed record HealthView(string Status, string Node, int Jobs, long TailSequence, DateTimeOffset? LastSyncAt);

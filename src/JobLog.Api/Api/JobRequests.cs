@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using JobLog.Model;
+
+namespace JobLog.Api.Api;
+
+/// <summary>Turns request bodies into model values, collecting every field error instead of stopping at the first.</summary>
+public static class JobRequests
+{
+    public static JobDefinition? ToDefinition(
+        string? name, string? cron, string? timeZone, TargetRequest? target, List<FieldError> errors)
+    {
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        Require(name, "name", missing, errors);
+        Require(cron, "cron", missing, errors);
+        if (target is null)
+            Require(null, "target", missing, errors);
+        else
+            Require(target.Url, "target.url", missing, errors);
+
+        var headers = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (header, value) in target?.Headers ?? [])
+        {
+            if (value is null)
+            {
+                missing.Add($"target.headers.{header}");
+                errors.Add(new FieldError($"target.headers.{header}", "must be a string, not null."));
+            }
+            else
+            {
+                headers[header] = value;
+            }
+        }
+
+        var definition = new JobDefinition(
+            name ?? "",
+            cron ?? "",
+            timeZone ?? JobDefinition.DefaultTimeZone,
+            new WebhookTarget(
+                target?.Url ?? "",
+                target?.Method?.ToUpperInvariant() ?? WebhookTarget.DefaultMethod,
+                headers.ToImmutable(),
+                target?.Body,
+                target?.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds));
+        errors.AddRange(JobDefinitionRules.Validate(definition).Where(e => !missing.Contains(e.Field)));
+        if (target is null)
+            errors.RemoveAll(e => e.Field.StartsWith("target.", StringComparison.Ordinal));
+        return errors.Count == 0 ? definition : null;
+    }
+
+    public static JobId? ToId(string? text, string field, List<FieldError> errors)
+    {
+        if (JobId.TryParse(text, out var id, out var error))
+            return id;
+        errors.Add(new FieldError(field, error + "."));
+        return null;
+    }
+
+    /// <summary>A fresh id for a job created without one: 26 lowercase base-32 characters, valid as a <see cref="JobId"/>.</summary>
+    public static JobId NewId()
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        Span<byte> random = stackalloc byte[26];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        Span<char> text = stackalloc char[26];
+        for (var i = 0; i < text.Length; i++)
+            text[i] = alphabet[random[i] & 31];
+        return JobId.Parse(new string(text));
+    }
+
+    private static void Require(string? value, string field, HashSet<string> missing, List<FieldError> errors)
+    {
+        if (value is not null)
+            return;
+        missing.Add(field);
+        errors.Add(new FieldError(field, "is required."));
+    }
+}

@@ -1,0 +1,234 @@
+using JobLog.Cluster;
+using JobLog.Jobs;
+using JobLog.Model;
+using JobLog.Store;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JobLog.Api.Api;
+
+/// <summary>
+/// <c>/jobs</c>: every change is an event appended at the version the client last read (<c>If-Match</c>);
+/// single-job reads come from the store, the list from this node's schedule.
+/// </summary>
+public static class JobsEndpoints
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapPost("", CreateJob);
+        jobs.MapGet("", ListJobs);
+        jobs.MapGet("/{id}", GetJob);
+        jobs.MapPut("/{id}", UpdateJob);
+        jobs.MapPost("/{id}/pause", PauseJob);
+        jobs.MapPost("/{id}/resume", ResumeJob);
+        jobs.MapDelete("/{id}", DeleteJob);
+        jobs.MapPost("/{id}/restore", RestoreJob);
+        jobs.MapGet("/{id}/history", GetHistory);
+        return app;
+    }
+
+    public static async Task<Results<Created<JobView>, ProblemHttpResult>> CreateJob(
+        CreateJobRequest body,
+        HttpRequest request,
+        HttpResponse response,
+        JobCommandService jobs,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var id = body.Id is null ? JobRequests.NewId() : JobRequests.ToId(body.Id, "id", errors);
+        var actor = RequestInputs.ReadActor(request, errors);
+        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, errors);
+        if (errors.Count > 0 || id is not { } job || definition is null || actor is null)
+            return Problems.Validation(errors);
+
+        var result = await jobs.AddAsync(job, definition, body.Enabled ?? true, actor, cancellationToken);
+        if (result is JobChanged changed)
+        {
+            SetETag(response, changed.State.Version);
+            return TypedResults.Created($"/jobs/{job}", JobView.From(changed.State));
+        }
+        return Failure(job, result, response);
+    }
+
+    public static Results<Ok<JobPage>, ProblemHttpResult> ListJobs(
+        string? status, string? limit, string? after, ScheduleHolder schedule)
+    {
+        var errors = new List<FieldError>();
+        Func<JobState, bool>? include = (status ?? "active") switch
+        {
+            "active" => j => j.Status == JobStatus.Active,
+            "deleted" => j => j.Status == JobStatus.Deleted,
+            "all" => _ => true,
+            _ => null,
+        };
+        if (include is null)
+            errors.Add(new FieldError("status", "must be active, deleted or all."));
+        var size = RequestInputs.ReadInt(limit, "limit", ApiLimits.DefaultJobPage, 1, ApiLimits.MaxJobPage, errors);
+        if (after is not null)
+            JobRequests.ToId(after, "after", errors);
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+
+        var page = schedule.Current.Jobs
+            .SkipWhile(j => after is not null && string.CompareOrdinal(j.Id.Value, after) <= 0)
+            .Where(include!)
+            .Take(size + 1)
+            .ToList();
+        var more = page.Count > size;
+        var items = page.Take(size).Select(JobView.From).ToList();
+        return TypedResults.Ok(new JobPage(items, more ? items[^1].Id : null));
+    }
+
+    /// <summary>
+    /// The job now, or as it was at <c>version</c> (1..current; a version past the end is 404) or at <c>asOf</c>
+    /// (events committed at or before that instant; before creation is 404).
+    /// </summary>
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(
+        string id,
+        string? version,
+        string? asOf,
+        HttpResponse response,
+        ResilientJobEventStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var parsed = JobRequests.ToId(id, "id", errors);
+        var atVersion = version is null ? (long?)null : RequestInputs.ReadLong(version, "version", 0, 1, errors);
+        var atTime = RequestInputs.ReadInstant(asOf, "asOf", errors);
+        if (version is not null && asOf is not null)
+            errors.Add(new FieldError("asOf", "cannot be combined with version; ask for one or the other."));
+        if (errors.Count > 0 || parsed is not { } job)
+            return Problems.Validation(errors);
+
+        var stream = await store.ReadStreamAsync(job, cancellationToken);
+        if (stream.Count == 0)
+            return Problems.JobNotFound(job);
+
+        JobState? state;
+        if (atVersion is { } n)
+        {
+            if (n > stream.Count)
+                return Problems.NotFoundAt(job, "version", $"version {n} does not exist; the job is at version {stream.Count}.");
+            state = JobEvolution.Replay(stream.Take((int)n));
+        }
+        else if (atTime is { } instant)
+        {
+            state = JobEvolution.Replay(stream.TakeWhile(e => e.Timestamp <= instant));
+            if (state is null)
+                return Problems.NotFoundAt(job, "asOf", $"it was created after {instant:O}.");
+        }
+        else
+        {
+            state = JobEvolution.Replay(stream);
+        }
+
+        SetETag(response, state!.Version);
+        return TypedResults.Ok(JobView.From(state));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> GetHistory(
+        string id, ResilientJobEventStore store, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (JobRequests.ToId(id, "id", errors) is not { } job)
+            return Problems.Validation(errors);
+        var stream = await store.ReadStreamAsync(job, cancellationToken);
+        if (stream.Count == 0)
+            return Problems.JobNotFound(job);
+        IReadOnlyList<HistoryEntry> entries = stream.Select(HistoryEntry.From).ToList();
+        return TypedResults.Ok(entries);
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> UpdateJob(
+        string id,
+        UpdateJobRequest body,
+        HttpRequest request,
+        HttpResponse response,
+        JobCommandService jobs,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, errors);
+        return await ChangeAsync(id, request, response, errors,
+            (job, expected, actor) => jobs.UpdateAsync(job, definition!, expected, actor, cancellationToken));
+    }
+
+    public static Task<Results<Ok<JobView>, ProblemHttpResult>> PauseJob(
+        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, body, request, response,
+            (job, expected, actor, reason) => jobs.PauseAsync(job, expected, actor, reason, cancellationToken));
+
+    public static Task<Results<Ok<JobView>, ProblemHttpResult>> ResumeJob(
+        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, body, request, response,
+            (job, expected, actor, reason) => jobs.ResumeAsync(job, expected, actor, reason, cancellationToken));
+
+    public static Task<Results<Ok<JobView>, ProblemHttpResult>> DeleteJob(
+        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, body, request, response,
+            (job, expected, actor, reason) => jobs.DeleteAsync(job, expected, actor, reason, cancellationToken));
+
+    public static Task<Results<Ok<JobView>, ProblemHttpResult>> RestoreJob(
+        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, body, request, response,
+            (job, expected, actor, reason) => jobs.RestoreAsync(job, expected, actor, reason, cancellationToken));
+
+    private static Task<Results<Ok<JobView>, ProblemHttpResult>> ChangeWithReasonAsync(
+        string id,
+        ChangeRequest? body,
+        HttpRequest request,
+        HttpResponse response,
+        Func<JobId, long, string, string?, Task<CommandResult>> run)
+    {
+        var errors = new List<FieldError>();
+        var reason = RequestInputs.ReadReason(body, errors);
+        return ChangeAsync(id, request, response, errors, (job, expected, actor) => run(job, expected, actor, reason));
+    }
+
+    /// <summary>The checks every change shares, in the order the contract ranks them: id, If-Match, input, then the store.</summary>
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> ChangeAsync(
+        string id,
+        HttpRequest request,
+        HttpResponse response,
+        List<FieldError> errors,
+        Func<JobId, long, string, Task<CommandResult>> run)
+    {
+        var idErrors = new List<FieldError>();
+        if (JobRequests.ToId(id, "id", idErrors) is not { } job)
+            return Problems.Validation(idErrors);
+        var expected = RequestInputs.ReadIfMatch(request);
+        if (expected.IsMissing)
+            return Problems.PreconditionRequired();
+        if (expected.IsMalformed)
+            return Problems.Field("If-Match", "must be one strong ETag with the job's version, such as \"3\".");
+        var actor = RequestInputs.ReadActor(request, errors);
+        if (errors.Count > 0 || actor is null)
+            return Problems.Validation(errors);
+
+        var result = await run(job, expected.Version, actor);
+        if (result is JobChanged changed)
+        {
+            SetETag(response, changed.State.Version);
+            return TypedResults.Ok(JobView.From(changed.State));
+        }
+        return Failure(job, result, response);
+    }
+
+    private static ProblemHttpResult Failure(JobId job, CommandResult result, HttpResponse response)
+    {
+        switch (result)
+        {
+            case JobMissing:
+                return Problems.JobNotFound(job);
+            case StaleVersion stale:
+                SetETag(response, stale.CurrentVersion);
+                return Problems.Stale(job, stale.CurrentVersion);
+            case CommandRejected rejected:
+                return Problems.Rejected(rejected.Kind, rejected.Reason);
+            default:
+                throw new InvalidOperationException($"Unexpected command result {result.GetType().Name}.");
+        }
+    }
+
+    private static void SetETag(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
+}

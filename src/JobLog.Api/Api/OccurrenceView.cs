@@ -1,0 +1,3 @@
+namespace JobLog.Api.Api;
+
+public sealed record OccurrenceView(string JobId, long Version, DateTimeOffset At);

@@ -1,0 +1,30 @@
+using JobLog.Cluster;
+using JobLog.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JobLog.Api.Api;
+
+/// <summary><c>/schedule</c>: the next firings of active, enabled jobs, computed from this node's schedule.</summary>
+public static class ScheduleEndpoints
+{
+    public static IEndpointRouteBuilder MapScheduleApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/schedule").WithTags("Schedule").MapGet("", GetSchedule);
+        return app;
+    }
+
+    public static Results<Ok<ScheduleView>, ProblemHttpResult> GetSchedule(
+        string? count, string? from, ScheduleHolder schedule, TimeProvider clock)
+    {
+        var errors = new List<FieldError>();
+        var size = RequestInputs.ReadInt(count, "count", ApiLimits.DefaultScheduleCount, 1, ApiLimits.MaxScheduleCount, errors);
+        var start = RequestInputs.ReadInstant(from, "from", errors) ?? clock.GetUtcNow();
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+
+        var items = Occurrences.Next(schedule.Current, start, size)
+            .Select(o => new OccurrenceView(o.Job.Value, o.Version, o.At))
+            .ToList();
+        return TypedResults.Ok(new ScheduleView(start, items));
+    }
+}

@@ -1,0 +1,3 @@
+namespace JobLog.Api.Api;
+
+public sealed record ScheduleView(DateTimeOffset From, IReadOnlyList<OccurrenceView> Items);
