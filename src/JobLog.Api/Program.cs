@@ -10,6 +10,9 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(args);
 var configuration = builder.Configuration;
 
+// Polly reports every execution at Information; on the request path that is noise and measurable cost.
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
 builder.Services.AddOptions<JobLogApiOptions>()
     .BindConfiguration(JobLogApiOptions.Section)
     .PostConfigure(options =>

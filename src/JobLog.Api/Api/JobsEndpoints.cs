@@ -3,6 +3,7 @@ using JobLog.Jobs;
 using JobLog.Model;
 using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace JobLog.Api.Api;
 
@@ -154,22 +155,22 @@ public static class JobsEndpoints
     }
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> PauseJob(
-        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
         ChangeWithReasonAsync(id, body, request, response,
             (job, expected, actor, reason) => jobs.PauseAsync(job, expected, actor, reason, cancellationToken));
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> ResumeJob(
-        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
         ChangeWithReasonAsync(id, body, request, response,
             (job, expected, actor, reason) => jobs.ResumeAsync(job, expected, actor, reason, cancellationToken));
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> DeleteJob(
-        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
         ChangeWithReasonAsync(id, body, request, response,
             (job, expected, actor, reason) => jobs.DeleteAsync(job, expected, actor, reason, cancellationToken));
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> RestoreJob(
-        string id, ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
         ChangeWithReasonAsync(id, body, request, response,
             (job, expected, actor, reason) => jobs.RestoreAsync(job, expected, actor, reason, cancellationToken));
 

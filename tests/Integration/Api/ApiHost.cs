@@ -1,0 +1,35 @@
+using JobLog.Integration.Fixtures;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JobLog.Integration.Api;
+
+/// <summary>The real API in-process on its own schema, with short catch-up intervals so tests wait less.</summary>
+public sealed class ApiHost(string connectionString, string? schema = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
+{
+    public string Schema { get; } = schema ?? PostgresFixture.NewSchemaName();
+
+    public string NodeId { get; init; } = "test-node";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["JobLog:Postgres"] = connectionString,
+            ["JobLog:Schema"] = Schema,
+            ["JobLog:NodeId"] = NodeId,
+            ["JobLog:CatchUp:TailInterval"] = "00:00:00.100",
+            ["JobLog:CatchUp:ReconcileInterval"] = "00:00:01",
+            ["JobLog:CatchUp:RetryDelay"] = "00:00:00.200",
+            ["JobLog:Store:CallTimeout"] = "00:00:05",
+        }));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (services is not null)
+            builder.ConfigureTestServices(services);
+    }
+}
