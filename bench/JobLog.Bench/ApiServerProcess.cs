@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace JobLog.Bench;
+
+/// <summary>The built JobLog.Api as a child process on a free loopback port, killed on dispose.</summary>
+public sealed class ApiServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ApiServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ApiServerProcess> StartAsync(string connectionString, string schema, CancellationToken ct)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(FindApiDll());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["JOBLOG_POSTGRES"] = connectionString;
+        start.Environment["JOBLOG_NODE_ID"] = "bench-node";
+        start.Environment["JobLog__Schema"] = schema;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var server = new ApiServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"JobLog.Api exited with {process.ExitCode}: {server.Output}");
+            try
+            {
+                if ((await client.GetAsync("/readyz", ct)).StatusCode == HttpStatusCode.OK)
+                    return server;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                await server.DisposeAsync();
+                throw new TimeoutException($"JobLog.Api not ready after 90 s: {server.Output}");
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    // The bench is built with the same configuration as the API (a project reference builds it), so the dll sits
+    // beside the bench's own output path with "bench/JobLog.Bench" replaced by "src/JobLog.Api".
+    private static string FindApiDll()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        for (var dir = output; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "JobLog.Api", "bin", configuration, framework, "JobLog.Api.dll");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException($"JobLog.Api.dll ({configuration}/{framework}) not found above {output.FullName}; build src/JobLog.Api.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        while (_output.Count > 100)
+            _output.TryDequeue(out _);
+    }
+}
