@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace JobLog.Jobs;
 
 /// <summary>
-/// Runs one command against the store: fold the stream, check the caller's expected version, decide, and append
+/// Runs one command against the store: fold the job, check the caller's expected version, decide, and append
 /// at that version, so a concurrent writer makes the append fail rather than overwrite. The result is returned
 /// only after the event is committed, and the node's schedule has it before the caller hears back.
 /// </summary>
@@ -58,14 +58,38 @@ public sealed partial class JobCommandService
 
     private async Task<CommandResult> ExecuteAsync(JobCommand command, long expectedVersion, CancellationToken cancellationToken)
     {
+        // Fast path: this node's schedule holds exactly the fold of the store's first N events of each stream,
+        // so at the caller's version it is the state the store has at that version, and the append at that
+        // version commits only if the store is still there. Anything else (job unknown here, a different
+        // version, a rejection that a lagging schedule could explain) is decided on a fresh read of the stream.
+        var known = _holder.Current.Find(command.Job);
+        if (command is AddJob)
+        {
+            return known is not null
+                ? Exists(command)
+                : await AppendAsync(command, null, [], expectedVersion: 0, cancellationToken);
+        }
+        if (known is not null && known.Version == expectedVersion
+            && JobDecider.Decide(known, command) is Accepted)
+            return await AppendAsync(command, known, [], expectedVersion, cancellationToken);
+
         var stream = await _store.ReadStreamAsync(command.Job, cancellationToken);
         var state = JobEvolution.Replay(stream);
-        var isAdd = command is AddJob;
-        if (state is null && !isAdd)
+        if (state is null)
             return JobMissing.Instance;
-        if (!isAdd && state!.Version != expectedVersion)
+        if (state.Version != expectedVersion)
             return new StaleVersion(state.Version);
+        return await AppendAsync(command, state, stream, expectedVersion, cancellationToken);
+    }
 
+    /// <summary>Decides on <paramref name="state"/> (the job at <paramref name="expectedVersion"/>) and appends.</summary>
+    private async Task<CommandResult> AppendAsync(
+        JobCommand command,
+        JobState? state,
+        IReadOnlyList<RecordedEvent> stream,
+        long expectedVersion,
+        CancellationToken cancellationToken)
+    {
         IJobEvent change;
         switch (JobDecider.Decide(state, command))
         {
@@ -87,9 +111,9 @@ public sealed partial class JobCommandService
                 Publish(stream, appended.Recorded);
                 LogChanged(_logger, command.Job.Value, change.GetType().Name, appended.Recorded.Version, command.By.Actor);
                 return new JobChanged(after, appended.Recorded);
-            case VersionConflict conflict when isAdd:
+            case VersionConflict conflict when command is AddJob:
                 LogConflict(_logger, command.Job.Value, expectedVersion, conflict.ActualVersion);
-                return new CommandRejected(RejectionKind.AlreadyExists, $"Job '{command.Job}' already exists.");
+                return Exists(command);
             case VersionConflict conflict:
                 LogConflict(_logger, command.Job.Value, expectedVersion, conflict.ActualVersion);
                 return new StaleVersion(conflict.ActualVersion);
@@ -97,6 +121,9 @@ public sealed partial class JobCommandService
                 throw new InvalidOperationException("Unknown append outcome.");
         }
     }
+
+    private static CommandRejected Exists(JobCommand command) =>
+        new(RejectionKind.AlreadyExists, $"Job '{command.Job}' already exists.");
 
     private void Publish(IReadOnlyList<RecordedEvent> stream, RecordedEvent recorded)
     {
