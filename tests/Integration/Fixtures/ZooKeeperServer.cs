@@ -9,7 +9,7 @@ namespace JobLog.Integration.Fixtures;
 
 /// <summary>
 /// A ZooKeeper 3.8 server run as a child java process on a loopback port, in its own directory.
-/// Standalone via <see cref="StartAsync(ZooKeeperServerOptions?, CancellationToken)"/>; ensemble members are made by <see cref="ZooKeeperEnsemble"/>.
+/// Standalone via <see cref="StartAsync(ZooKeeperServerOptions?, CancellationToken)"/>; ensemble members are made by <c>ZooKeeperEnsemble</c>.
 /// </summary>
 /// <remarks>Free of xunit so the benchmark project can compile this file by link.</remarks>
 public sealed class ZooKeeperServer : IAsyncDisposable
