@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace JobLog.Integration.Fixtures;
@@ -103,5 +106,58 @@ public sealed class ZooKeeperServerTests(ZooKeeperFixture zookeeper)
         Assert.NotNull(newLeader);
         Assert.NotEqual(leader, newLeader);
         Assert.Contains("Mode: follower", await ensemble.Servers[leader].FourLetterWordAsync("srvr", ct));
+    }
+
+    [Fact]
+    public async Task An_ensemble_finds_the_member_serving_a_session()
+    {
+        var ct = Within(TimeSpan.FromSeconds(180));
+        await using var ensemble = await ZooKeeperEnsemble.StartAsync(ct);
+        var before = await ensemble.Servers[1].FourLetterWordAsync("cons", ct);
+
+        // An interactive zkCli holds its session for as long as its standard input stays open.
+        using var cli = Process.Start(new ProcessStartInfo("java")
+        {
+            ArgumentList = { "-Xmx64m", "-cp", $"{ZooKeeperServer.JarPath}:/usr/share/java/slf4j-nop.jar", "org.apache.zookeeper.ZooKeeperMain", "-server", ensemble.Servers[1].ConnectionString },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var sessionId = await EventuallyAsync(
+                async () => NewSessionIds(await ensemble.Servers[1].FourLetterWordAsync("cons", ct), before).SingleOrDefault(),
+                TimeSpan.FromSeconds(60),
+                "zkCli's session listed by cons on server 1",
+                ct);
+
+            Assert.Equal(1, await ensemble.IndexServingSessionAsync(sessionId, ct));
+            Assert.Null(await ensemble.IndexServingSessionAsync(sessionId + 1, ct));
+        }
+        finally
+        {
+            cli.Kill(entireProcessTree: true);
+            await cli.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static IEnumerable<long> NewSessionIds(string cons, string before) =>
+        Regex.Matches(cons, @"sid=0x([0-9a-f]+)")
+            .Select(m => long.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+            .Where(id => id != 0 && !before.Contains($"sid=0x{id:x}", StringComparison.Ordinal))
+            .Distinct();
+
+    private static async Task<long> EventuallyAsync(Func<Task<long>> probe, TimeSpan within, string what, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await probe();
+            if (value != 0)
+                return value;
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"Not true after {within}: {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
     }
 }
