@@ -1,0 +1,276 @@
+namespace JobLog.ZooKeeper;
+
+// The concrete requests are small and only meaningful together, so they share this file.
+
+internal sealed class CreateRequest(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl> acl, TimeSpan? ttl)
+    : Request<CreatedNode>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.ForCreate(mode);
+
+    public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, chroot, NodePath, data, mode, acl, ttl);
+
+    public static void Write(FrameWriter writer, string? chroot, string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl> acl, TimeSpan? ttl)
+    {
+        writer.WritePath(chroot, path);
+        writer.WriteBuffer(data.Span);
+        writer.WriteAcls(acl);
+        writer.WriteInt((int)mode);
+        if (ttl is { } value)
+            writer.WriteLong((long)value.TotalMilliseconds);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+        {
+            Fail(error);
+            return;
+        }
+
+        Succeed(new CreatedNode(client.StripChroot(body.ReadRequiredString()), body.ReadStat()));
+    }
+}
+
+internal sealed class DeleteRequest(string path, int version) : Request<bool>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.Delete;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteInt(version);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+            Fail(error);
+        else
+            Succeed(true);
+    }
+}
+
+internal sealed class ExistsRequest(string path, bool watch) : Request<Stat?>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.Exists;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteBool(watch);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        switch (error)
+        {
+            case ErrorCode.Ok:
+                var stat = body.ReadStat();
+                if (watch)
+                    client.Watches.Add(WatchKind.Data, NodePath);
+                Succeed(stat);
+                break;
+            case ErrorCode.NoNode:
+                // The server keeps an exists-watch on a missing node; it fires NodeCreated later.
+                if (watch)
+                    client.Watches.Add(WatchKind.Exist, NodePath);
+                Succeed(null);
+                break;
+            default:
+                Fail(error);
+                break;
+        }
+    }
+}
+
+internal sealed class GetDataRequest(string path, bool watch) : Request<NodeData>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.GetData;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteBool(watch);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+        {
+            Fail(error);
+            return;
+        }
+
+        var data = body.ReadBuffer() ?? [];
+        var stat = body.ReadStat();
+        if (watch)
+            client.Watches.Add(WatchKind.Data, NodePath);
+        Succeed(new NodeData(data, stat));
+    }
+}
+
+internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int version) : Request<Stat>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.SetData;
+
+    public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, chroot, NodePath, data, version);
+
+    public static void Write(FrameWriter writer, string? chroot, string path, ReadOnlyMemory<byte> data, int version)
+    {
+        writer.WritePath(chroot, path);
+        writer.WriteBuffer(data.Span);
+        writer.WriteInt(version);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+            Fail(error);
+        else
+            Succeed(body.ReadStat());
+    }
+}
+
+internal sealed class GetChildrenRequest(string path, bool watch) : Request<NodeChildren>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.GetChildren2;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteBool(watch);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+        {
+            Fail(error);
+            return;
+        }
+
+        var count = body.ReadInt();
+        if (count < -1 || count > body.Remaining / 4)
+            throw new ProtocolViolationException($"child count {count} does not fit the frame");
+        var children = new string[Math.Max(count, 0)];
+        for (var i = 0; i < children.Length; i++)
+            children[i] = body.ReadRequiredString();
+        var stat = body.ReadStat();
+        if (watch)
+            client.Watches.Add(WatchKind.Child, NodePath);
+        Succeed(new NodeChildren(children, stat));
+    }
+}
+
+internal sealed class SyncRequest(string path) : Request<string>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.Sync;
+
+    public override void WriteBody(FrameWriter writer, string? chroot) => writer.WritePath(chroot, NodePath);
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+            Fail(error);
+        else
+            Succeed(client.StripChroot(body.ReadRequiredString()));
+    }
+}
+
+internal sealed class AddWatchRequest(string path, AddWatchMode mode) : Request<bool>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.AddWatch;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteInt((int)mode);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+        {
+            Fail(error);
+            return;
+        }
+
+        client.Watches.Add(mode == AddWatchMode.Persistent ? WatchKind.Persistent : WatchKind.PersistentRecursive, NodePath);
+        Succeed(true);
+    }
+}
+
+internal sealed class RemoveWatchesRequest(string path, WatcherType type) : Request<IReadOnlyList<WatchEventType>>(path)
+{
+    public override int OpCode => ZooKeeper.OpCode.RemoveWatches;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+        writer.WritePath(chroot, NodePath);
+        writer.WriteInt((int)type);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+            Fail(error);
+        else
+            Succeed(client.Watches.Remove(NodePath, type));
+    }
+}
+
+internal sealed class CloseSessionRequest() : Request<bool>(null)
+{
+    public override int OpCode => ZooKeeper.OpCode.CloseSession;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client) => Succeed(true);
+}
+
+/// <summary>xid −4; the server answers auth out of band (ahead of queued requests), so these are matched on their own queue.</summary>
+internal sealed class AuthRequest(string scheme, byte[] auth) : Request<bool>(null)
+{
+    public string Scheme => scheme;
+
+    public byte[] Auth => auth;
+
+    public override int OpCode => ZooKeeper.OpCode.Auth;
+
+    public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, scheme, auth);
+
+    public static void Write(FrameWriter writer, string scheme, byte[] auth)
+    {
+        writer.WriteInt(0);
+        writer.WriteString(scheme);
+        writer.WriteBuffer(auth);
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+        if (error != ErrorCode.Ok)
+            Fail(error);
+        else
+            Succeed(true);
+    }
+}
+
+/// <summary>xid −2; fire-and-forget, never completed, so one instance serves every ping.</summary>
+internal sealed class PingRequest() : Request<bool>(null)
+{
+    public static PingRequest Instance { get; } = new();
+
+    public override int OpCode => ZooKeeper.OpCode.Ping;
+
+    public override bool IsCompleted => false;
+
+    public override void WriteBody(FrameWriter writer, string? chroot)
+    {
+    }
+
+    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    {
+    }
+}

@@ -1,0 +1,27 @@
+namespace JobLog.ZooKeeper;
+
+/// <summary>Settings for <see cref="ZooKeeperClient"/>.</summary>
+/// <param name="ConnectionString"><c>host:port[,host:port...][/chroot]</c>.</param>
+public sealed record ZooKeeperClientOptions(string ConnectionString)
+{
+    /// <summary>Session timeout asked of the server; the server clamps it to its own bounds.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Deadline of every request, counted from the call; past it the call throws <see cref="OperationTimeoutException"/>.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long <see cref="ZooKeeperClient.ConnectAsync"/> keeps trying the servers before it gives up.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Capacity of the watch event queue between the socket reader and the dispatcher.
+    /// When it is full the socket reader waits (backpressure); no event is dropped.
+    /// </summary>
+    public int WatchQueueCapacity { get; init; } = 1024;
+
+    /// <summary>An existing session to join (id and password from <see cref="ZooKeeperClient.SessionPassword"/>); 0 starts a new one.</summary>
+    public long SessionId { get; init; }
+
+    /// <summary>Password of <see cref="SessionId"/>; ignored for a new session.</summary>
+    public ReadOnlyMemory<byte> SessionPassword { get; init; }
+}
