@@ -12,6 +12,17 @@ public interface IJobEventStore
     Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The job's events up to and including version <paramref name="toVersion"/>, in version order: what a replay
+    /// of an old version needs without reading the rest. Stores that can read a prefix natively override this.
+    /// </summary>
+    async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, long toVersion, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toVersion);
+        var stream = await ReadStreamAsync(job, cancellationToken);
+        return stream.Count <= toVersion ? stream : stream.Take((int)toVersion).ToArray();
+    }
+
+    /// <summary>
     /// Appends <paramref name="change"/> as version <paramref name="expectedVersion"/> + 1, or reports the
     /// stream's actual version when it is not at <paramref name="expectedVersion"/> (0 = the stream must not exist).
     /// Returns only after the event is committed.

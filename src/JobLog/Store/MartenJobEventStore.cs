@@ -16,6 +16,14 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
         return ToRecorded(events);
     }
 
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, long toVersion, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toVersion);
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(job.Value, version: toVersion, token: cancellationToken);
+        return ToRecorded(events);
+    }
+
     public async Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
