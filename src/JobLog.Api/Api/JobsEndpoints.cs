@@ -101,16 +101,19 @@ public static class JobsEndpoints
         if (errors.Count > 0 || parsed is not { } job)
             return Problems.Validation(errors);
 
-        var stream = await store.ReadStreamAsync(job, cancellationToken);
+        // A replay of an old version reads only the events it folds.
+        var stream = atVersion is { } n
+            ? await store.ReadStreamAsync(job, n, cancellationToken)
+            : await store.ReadStreamAsync(job, cancellationToken);
         if (stream.Count == 0)
             return Problems.JobNotFound(job);
 
         JobState? state;
-        if (atVersion is { } n)
+        if (atVersion is { } wanted)
         {
-            if (n > stream.Count)
-                return Problems.NotFoundAt(job, "version", $"version {n} does not exist; the job is at version {stream.Count}.");
-            state = JobEvolution.Replay(stream.Take((int)n));
+            if (wanted > stream.Count)
+                return Problems.NotFoundAt(job, "version", $"version {wanted} does not exist; the job is at version {stream.Count}.");
+            state = JobEvolution.Replay(stream);
         }
         else if (atTime is { } instant)
         {

@@ -29,6 +29,10 @@ public sealed class ResilientJobEventStore : IJobEventStore
         RunAsync(_read, (store: _inner, job), static (s, ct) => s.store.ReadStreamAsync(s.job, ct),
             "Reading the job's events failed", cancellationToken);
 
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(JobId job, long toVersion, CancellationToken cancellationToken) =>
+        RunAsync(_read, (store: _inner, job, toVersion), static (s, ct) => s.store.ReadStreamAsync(s.job, s.toVersion, ct),
+            "Reading the job's events failed", cancellationToken);
+
     public Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken) =>
         RunAsync(_write, (store: _inner, job, expectedVersion, change),
             static (s, ct) => s.store.AppendAsync(s.job, s.expectedVersion, s.change, ct),
