@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace JobLog.Integration.Api;
 
 /// <summary>The real API in-process on its own schema, with short catch-up intervals so tests wait less.</summary>
-public sealed class ApiHost(string connectionString, string? schema = null, Action<IServiceCollection>? services = null)
+public sealed class ApiHost(string? connectionString, string? schema = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public string Schema { get; } = schema ?? PostgresFixture.NewSchemaName();
