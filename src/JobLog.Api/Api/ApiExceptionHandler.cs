@@ -19,6 +19,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(),
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad
+                when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+                Problems.ValidationDocument([new FieldError("body", "is required: send the JSON document.")],
+                    ProblemTypes.Validation, "The request is invalid."),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Type = ProblemTypes.ForStatus(bad.StatusCode),

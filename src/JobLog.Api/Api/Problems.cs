@@ -92,6 +92,11 @@ public static class Problems
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
         if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
             problem.Type = ProblemTypes.ForStatus(status);
+        if (status == StatusCodes.Status415UnsupportedMediaType)
+        {
+            problem.Detail ??= "Send the request body as application/json.";
+            problem.Extensions.TryAdd(FieldExtension, "Content-Type");
+        }
         problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
     }
 }

@@ -17,6 +17,9 @@ public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture hos
         // name, method, path, body, If-Match, X-Actor, status, field
         { "malformed JSON", "POST", "/jobs", """{"name": "x", """, null, null, 400, "body" },
         { "body is a JSON array", "POST", "/jobs", "[]", null, null, 400, "body" },
+        { "no body at all", "POST", "/jobs", null, null, null, 400, "body" },
+        { "body is JSON null", "POST", "/jobs", "null", null, null, 400, "body" },
+        { "duplicate property", "POST", "/jobs", """{"name":"a","name":"b","cron":"0 3 * * *","target":{"url":"https://e.test"}}""", null, null, 400, "name" },
         { "name of the wrong type", "POST", "/jobs", """{"name":5,"cron":"0 3 * * *","target":{"url":"https://e.test"}}""", null, null, 400, "name" },
         { "enabled of the wrong type", "POST", "/jobs", """{"name":"n","cron":"0 3 * * *","enabled":"yes","target":{"url":"https://e.test"}}""", null, null, 400, "enabled" },
         { "timeout as a string", "POST", "/jobs", """{"name":"n","cron":"0 3 * * *","target":{"url":"https://e.test","timeoutSeconds":"30"}}""", null, null, 400, "target.timeoutSeconds" },
@@ -86,6 +89,18 @@ public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture hos
         Assert.Equal(before, await _client.LastSequence());
         var known = await _client.GetAsync($"/jobs/{Known}");
         Assert.Equal("\"1\"", ETag(known));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_415_naming_the_content_type()
+    {
+        var before = await _client.LastSequence();
+
+        var response = await _client.PostAsync("/jobs", new StringContent("name=x", System.Text.Encoding.UTF8, "text/plain"));
+
+        var problem = await ExpectProblem(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("Content-Type", (string?)problem["field"]);
+        Assert.Equal(before, await _client.LastSequence());
     }
 
     private async Task EnsureKnownJob()
