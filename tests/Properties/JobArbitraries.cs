@@ -150,8 +150,9 @@ public static class JobArbitraries
             {
                 null => ["add"],
                 { Status: JobStatus.Deleted } => ["restore"],
-                { Enabled: true } => ["update", "pause", "delete"],
-                _ => ["update", "resume", "delete"],
+                // Deleting is one choice in six: deleted jobs can only be restored, so more would make streams repetitive.
+                { Enabled: true } => ["update", "pause", "update", "delete", "pause", "update"],
+                _ => ["update", "resume", "update", "delete", "resume", "resume"],
             };
             string[] any = ["add", "update", "pause", "resume", "delete", "restore"];
             var kind = d.Roll < legalPercent ? legal[d.Kind % legal.Length] : any[d.Kind % any.Length];

@@ -2,6 +2,9 @@ namespace JobLog.Properties;
 
 public sealed class OccurrenceProperties
 {
+    // The clock changes of the generated zones: one hour, and Lord Howe's half hour.
+    private static readonly TimeSpan[] DstShifts = [TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
     [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
     public Property Next_occurrences_are_ordered_after_the_instant_due_only_deterministic_and_extend(OccurrenceQuery query)
     {
@@ -42,6 +45,12 @@ public sealed class OccurrenceProperties
             var locals = times.Select(t => TimeZoneInfo.ConvertTime(t, zone).DateTime).ToList();
             verdict.Expect(locals.Distinct().Count() == locals.Count,
                 () => $"{job} fires twice at the same local time in {definition.TimeZone}: {string.Join(", ", times.Select(t => $"{t:O}"))}");
+            // A repeated wall-clock time fires at its first instant: no earlier instant had the same local time.
+            foreach (var (at, local) in times.Zip(locals))
+            {
+                verdict.Expect(DstShifts.All(shift => TimeZoneInfo.ConvertTime(at - shift, zone).DateTime != local),
+                    () => $"{job} fires at {at:O}, the second time {local:HH:mm:ss} happened in {definition.TimeZone}");
+            }
         }
 
         // The same merge written the slow obvious way, from each due job's own timing.
