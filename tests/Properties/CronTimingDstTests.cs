@@ -98,6 +98,20 @@ public sealed class CronTimingDstTests
         Assert.Equal([Utc(1, 1, 1, 30).AddSeconds(15)], fires);
     }
 
+    [Fact]
+    public void A_leap_day_job_keeps_firing_after_ten_years()
+    {
+        var fires = Timing("0 12 29 2 *", "UTC").OccurrencesAfter(Utc(1, 1, 0, 0)).Take(4).ToList();
+
+        Assert.Equal([2028, 2032, 2036, 2040], fires.Select(f => f.Year));
+    }
+
+    [Fact]
+    public void A_cron_that_never_matches_has_no_occurrences()
+    {
+        Assert.Empty(Timing("0 0 30 2 *", "Europe/Berlin").OccurrencesAfter(Utc(1, 1, 0, 0)));
+    }
+
     [Theory]
     [InlineData("not a cron at all")]
     [InlineData("61 * * * *")]
