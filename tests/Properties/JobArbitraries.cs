@@ -86,6 +86,55 @@ public static class JobArbitraries
             select new OccurrenceQuery(history, after, count, more),
             ShrinkQuery);
 
+    public static Arbitrary<JobDefinition> ValidDefinitions() => Arb.From(Definitions);
+
+    public static Arbitrary<BrokenDefinition> BrokenDefinitions() =>
+        Arb.From(
+            from valid in Definitions
+            from breakage in Gen.Elements(Breakages)
+            select new BrokenDefinition(valid, breakage));
+
+    private static readonly Breakage[] Breakages =
+    [
+        new("blank name", "name", d => d with { Name = "  " }),
+        new("name of 201 characters", "name", d => d with { Name = new string('n', JobDefinitionRules.MaxNameLength + 1) }),
+        new("name with a tab", "name", d => d with { Name = "night\tly" }),
+        new("cron of 4 fields", "cron", d => d with { Cron = "0 2 * *" }),
+        new("cron of 7 fields", "cron", d => d with { Cron = "0 0 2 * * * 2026" }),
+        new("minute 61", "cron", d => d with { Cron = "61 2 * * *" }),
+        new("unknown zone", "timeZone", d => d with { TimeZone = "Mars/Olympus_Mons" }),
+        new("Windows zone name", "timeZone", d => d with { TimeZone = "W. Europe Standard Time" }),
+        new("relative url", "target.url", d => d with { Target = d.Target with { Url = "/hooks/run" } }),
+        new("ftp url", "target.url", d => d with { Target = d.Target with { Url = "ftp://files.example.com/run" } }),
+        new("url of 2049 characters", "target.url",
+            d => d with { Target = d.Target with { Url = "https://example.com/" + new string('a', JobDefinitionRules.MaxUrlLength - 19) } }),
+        new("lowercase method", "target.method", d => d with { Target = d.Target with { Method = "post" } }),
+        new("method TRACE", "target.method", d => d with { Target = d.Target with { Method = "TRACE" } }),
+        new("header name with a space", "target.headers.X Trace", d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X Trace", "1") } }),
+        new("header value with a line break", "target.headers.X-Trace",
+            d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", "1\r\nHost: evil") } }),
+        new("51 headers", "target.headers", d => d with
+        {
+            Target = d.Target with
+            {
+                Headers = Enumerable.Range(0, JobDefinitionRules.MaxHeaders + 1)
+                    .ToImmutableSortedDictionary(i => $"X-H{i}", i => "v", StringComparer.Ordinal),
+            },
+        }),
+        new("body over 32 KiB", "target.body", d => d with { Target = d.Target with { Body = new string('b', JobDefinitionRules.MaxBodyLength + 1) } }),
+        new("timeout 0", "target.timeoutSeconds", d => d with { Target = d.Target with { TimeoutSeconds = 0 } }),
+        new("timeout 301", "target.timeoutSeconds", d => d with { Target = d.Target with { TimeoutSeconds = 301 } }),
+    ];
+
+    public static Arbitrary<IdText> IdTexts() =>
+        Arb.From(
+            from length in Gen.Frequency((3, Gen.Choose(0, 8)), (1, Gen.Choose(60, 68)))
+            from chars in Gen.ArrayOf(
+                Gen.Frequency((30, Gen.Elements("abcxyz0189-_".ToCharArray())), (1, Gen.Elements("AZ .:/é\0".ToCharArray()))),
+                length)
+            select new IdText(new string(chars)),
+            id => ShrinkList(id.Text.ToCharArray()).Select(chars => new IdText(new string([.. chars]))));
+
     private static Gen<DateTimeOffset> NearTransition() =>
         from at in Gen.Elements(Transitions)
         from minutes in Gen.Choose(-240, 240)
