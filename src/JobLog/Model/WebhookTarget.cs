@@ -13,7 +13,8 @@ public sealed record WebhookTarget(
     public const string DefaultMethod = "POST";
     public const int DefaultTimeoutSeconds = 30;
 
-    // Records compare dictionaries by reference; two targets with the same headers are the same target.
+    // Records compare dictionaries by reference; two targets with the same headers are the same target,
+    // whatever comparer each dictionary was built with (the store's JSON reader uses the culture-sensitive default).
     public bool Equals(WebhookTarget? other) =>
         other is not null
         && Url == other.Url
@@ -21,7 +22,7 @@ public sealed record WebhookTarget(
         && Body == other.Body
         && TimeoutSeconds == other.TimeoutSeconds
         && Headers.Count == other.Headers.Count
-        && Headers.SequenceEqual(other.Headers);
+        && InOrdinalOrder(Headers).SequenceEqual(InOrdinalOrder(other.Headers));
 
     public override int GetHashCode()
     {
@@ -30,11 +31,14 @@ public sealed record WebhookTarget(
         hash.Add(Method);
         hash.Add(Body);
         hash.Add(TimeoutSeconds);
-        foreach (var (name, value) in Headers)
+        foreach (var (name, value) in InOrdinalOrder(Headers))
         {
             hash.Add(name);
             hash.Add(value);
         }
         return hash.ToHashCode();
     }
+
+    internal static IEnumerable<KeyValuePair<string, string>> InOrdinalOrder(ImmutableSortedDictionary<string, string> headers) =>
+        ReferenceEquals(headers.KeyComparer, StringComparer.Ordinal) ? headers : headers.OrderBy(h => h.Key, StringComparer.Ordinal);
 }
