@@ -13,8 +13,15 @@ public sealed record WebhookTarget(
     public const string DefaultMethod = "POST";
     public const int DefaultTimeoutSeconds = 30;
 
-    // Records compare dictionaries by reference; two targets with the same headers are the same target,
-    // whatever comparer each dictionary was built with (the store's JSON reader uses the culture-sensitive default).
+    // One key order whoever built the dictionary (the JSON reader uses a culture-sensitive comparer), so that
+    // equality and the canonical schedule bytes never depend on where the headers came from.
+    public ImmutableSortedDictionary<string, string> Headers
+    {
+        get;
+        init => field = value.WithComparers(StringComparer.Ordinal);
+    } = Headers.WithComparers(StringComparer.Ordinal);
+
+    // Records compare dictionaries by reference; two targets with the same headers are the same target.
     public bool Equals(WebhookTarget? other) =>
         other is not null
         && Url == other.Url
@@ -22,7 +29,7 @@ public sealed record WebhookTarget(
         && Body == other.Body
         && TimeoutSeconds == other.TimeoutSeconds
         && Headers.Count == other.Headers.Count
-        && InOrdinalOrder(Headers).SequenceEqual(InOrdinalOrder(other.Headers));
+        && Headers.SequenceEqual(other.Headers);
 
     public override int GetHashCode()
     {
@@ -31,14 +38,11 @@ public sealed record WebhookTarget(
         hash.Add(Method);
         hash.Add(Body);
         hash.Add(TimeoutSeconds);
-        foreach (var (name, value) in InOrdinalOrder(Headers))
+        foreach (var (name, value) in Headers)
         {
             hash.Add(name);
             hash.Add(value);
         }
         return hash.ToHashCode();
     }
-
-    internal static IEnumerable<KeyValuePair<string, string>> InOrdinalOrder(ImmutableSortedDictionary<string, string> headers) =>
-        ReferenceEquals(headers.KeyComparer, StringComparer.Ordinal) ? headers : headers.OrderBy(h => h.Key, StringComparer.Ordinal);
 }
