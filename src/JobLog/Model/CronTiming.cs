@@ -45,9 +45,10 @@ public sealed class CronTiming
     public IEnumerable<DateTimeOffset> OccurrencesAfter(DateTimeOffset after)
     {
         var local = TimeZoneInfo.ConvertTime(after, _zone).DateTime;
-        var end = DateTime.MaxValue - local > SearchHorizon ? local + SearchHorizon : DateTime.MaxValue.AddDays(-1);
         while (true)
         {
+            // The horizon runs from the last match: a rare but real schedule (29 February) must not run out after ten years.
+            var end = DateTime.MaxValue - local > SearchHorizon ? local + SearchHorizon : DateTime.MaxValue.AddDays(-1);
             var next = _cron.GetNextOccurrence(local, end);
             if (next >= end)
                 yield break;

@@ -6,7 +6,7 @@ namespace JobLog.Model;
 public static class Occurrences
 {
     // Parsing is pure, so caching it per definition object cannot change a result; it only saves work.
-    private static readonly ConditionalWeakTable<JobDefinition, CronTiming> Timings = new();
+    private static readonly ConditionalWeakTable<JobDefinition, CronTiming?> Timings = new();
 
     /// <summary>
     /// The first <paramref name="count"/> occurrences strictly after <paramref name="after"/> across active,
@@ -25,7 +25,9 @@ public static class Occurrences
         {
             if (!job.IsDue || count == 0)
                 continue;
-            var times = TimingOf(job.Definition).OccurrencesAfter(after).GetEnumerator();
+            if (TimingOf(job.Definition) is not { } timing)
+                continue;
+            var times = timing.OccurrencesAfter(after).GetEnumerator();
             if (times.MoveNext())
                 queue.Enqueue((job, times), (times.Current, job.Id.Value));
         }
@@ -40,8 +42,8 @@ public static class Occurrences
         return result;
     }
 
-    private static CronTiming TimingOf(JobDefinition definition) =>
-        Timings.GetValue(definition, d => CronTiming.TryCreate(d.Cron, d.TimeZone, out var timing, out var error)
-            ? timing
-            : throw new InvalidOperationException($"Stored definition has an invalid {error.Field}: {error.Message}"));
+    // A stored definition that no longer parses here (say, a time zone this machine's tzdata lacks) cannot fire
+    // on this node; it must not take every other job's occurrences down with it.
+    private static CronTiming? TimingOf(JobDefinition definition) =>
+        Timings.GetValue(definition, d => CronTiming.TryCreate(d.Cron, d.TimeZone, out var timing, out _) ? timing : null);
 }

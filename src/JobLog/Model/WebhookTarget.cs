@@ -13,6 +13,14 @@ public sealed record WebhookTarget(
     public const string DefaultMethod = "POST";
     public const int DefaultTimeoutSeconds = 30;
 
+    // One key order whoever built the dictionary (the JSON reader uses a culture-sensitive comparer), so that
+    // equality and the canonical schedule bytes never depend on where the headers came from.
+    public ImmutableSortedDictionary<string, string> Headers
+    {
+        get;
+        init => field = value.WithComparers(StringComparer.Ordinal);
+    } = Headers.WithComparers(StringComparer.Ordinal);
+
     // Records compare dictionaries by reference; two targets with the same headers are the same target.
     public bool Equals(WebhookTarget? other) =>
         other is not null

@@ -1,0 +1,28 @@
+namespace JobLog.Properties;
+
+public sealed class DefinitionProperties
+{
+    [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
+    public Property Every_generated_definition_passes_the_rules(JobDefinition definition)
+    {
+        var errors = JobDefinitionRules.Validate(definition);
+        return (errors.Count == 0).Label(string.Join("; ", errors));
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
+    public Property One_broken_field_gives_exactly_one_error_naming_that_field(BrokenDefinition broken)
+    {
+        var errors = JobDefinitionRules.Validate(broken.Breakage.Apply(broken.Valid));
+        return (errors.Count == 1 && errors[0].Field == broken.Breakage.Field).Label(string.Join("; ", errors));
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
+    public Property A_job_id_is_accepted_exactly_when_it_has_1_to_64_of_lowercase_letters_digits_dash_underscore(IdText candidate)
+    {
+        var text = candidate.Text;
+        var expected = text.Length is >= 1 and <= JobId.MaxLength && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+        var accepted = JobId.TryParse(text, out var id, out var error);
+        return (accepted == expected && (!accepted || id.Value == text) && (accepted || error is not null))
+            .Label($"accepted {accepted}, error {error}");
+    }
+}

@@ -1,0 +1,5 @@
+global using FsCheck;
+global using FsCheck.Fluent;
+global using FsCheck.Xunit;
+global using JobLog.Model;
+global using Xunit;
