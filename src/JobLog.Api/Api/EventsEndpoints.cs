@@ -9,7 +9,11 @@ public static class EventsEndpoints
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/events").WithTags("Events").MapGet("", GetEvents);
+        app.MapGroup("/events").WithTags("Events").MapGet("", GetEvents)
+            .WithName(nameof(GetEvents))
+            .WithSummary("The audit feed in sequence order: after=<sequence> (default 0), limit 1-1000 (default 100); next is the last sequence returned.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -11,8 +11,11 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("").WithTags("Health");
-        health.MapGet("/healthz", GetLiveness);
-        health.MapGet("/readyz", GetReadiness);
+        health.MapGet("/healthz", GetLiveness).WithName(nameof(GetLiveness)).WithSummary("200 while the process runs.");
+        health.MapGet("/readyz", GetReadiness)
+            .WithName(nameof(GetReadiness))
+            .WithSummary("200 when the store answers and this node's schedule has caught up; else a 503 problem saying why.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

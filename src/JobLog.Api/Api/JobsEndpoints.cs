@@ -16,17 +16,46 @@ public static class JobsEndpoints
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapPost("", CreateJob);
-        jobs.MapGet("", ListJobs);
-        jobs.MapGet("/{id}", GetJob);
-        jobs.MapPut("/{id}", UpdateJob);
-        jobs.MapPost("/{id}/pause", PauseJob);
-        jobs.MapPost("/{id}/resume", ResumeJob);
-        jobs.MapDelete("/{id}", DeleteJob);
-        jobs.MapPost("/{id}/restore", RestoreJob);
-        jobs.MapGet("/{id}/history", GetHistory);
+        jobs.MapPost("", CreateJob)
+            .WithName(nameof(CreateJob))
+            .WithSummary("Add a job; its id is generated when absent. An id that was ever used (even deleted) is 409.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        jobs.MapGet("", ListJobs)
+            .WithName(nameof(ListJobs))
+            .WithSummary("This node's jobs by id: status=active|deleted|all (default active), limit 1-500 (default 50), after=<last id of the previous page>.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        jobs.MapGet("/{id}", GetJob)
+            .WithName(nameof(GetJob))
+            .WithSummary("One job from the store. ?version=N replays versions 1..N (past the end: 404, field version); "
+                         + "?asOf=<ISO-8601> replays events committed at or before then (before creation: 404); not both.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        jobs.MapGet("/{id}/history", GetHistory)
+            .WithName(nameof(GetHistory))
+            .WithSummary("Every event of the job in version order.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        MapChange(jobs.MapPut("/{id}", UpdateJob), nameof(UpdateJob), "Replace the definition (name, cron, timeZone, target).");
+        MapChange(jobs.MapPost("/{id}/pause", PauseJob), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
+        MapChange(jobs.MapPost("/{id}/resume", ResumeJob), nameof(ResumeJob), "Resume a paused job.");
+        MapChange(jobs.MapDelete("/{id}", DeleteJob), nameof(DeleteJob), "Soft delete: history stays readable and the job can be restored.");
+        MapChange(jobs.MapPost("/{id}/restore", RestoreJob), nameof(RestoreJob), "Restore a deleted job.");
         return app;
     }
+
+    private static void MapChange(RouteHandlerBuilder route, string name, string summary) => route
+        .WithName(name)
+        .WithSummary(summary + " Requires If-Match: \"<version>\"; optional X-Actor header and {reason} body.")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static async Task<Results<Created<JobView>, ProblemHttpResult>> CreateJob(
         CreateJobRequest body,

@@ -9,7 +9,10 @@ public static class ScheduleEndpoints
 {
     public static IEndpointRouteBuilder MapScheduleApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/schedule").WithTags("Schedule").MapGet("", GetSchedule);
+        app.MapGroup("/schedule").WithTags("Schedule").MapGet("", GetSchedule)
+            .WithName(nameof(GetSchedule))
+            .WithSummary("The next count (1-1000, default 10) firings strictly after from (ISO-8601, default now).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -16,6 +16,9 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
 
     public string NodeId { get; init; } = "test-node";
 
+    /// <summary>Settings that override the defaults above, e.g. a catch-up interval.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -27,7 +30,7 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
             ["JobLog:CatchUp:ReconcileInterval"] = "00:00:01",
             ["JobLog:CatchUp:RetryDelay"] = "00:00:00.200",
             ["JobLog:Store:CallTimeout"] = "00:00:05",
-        }));
+        }).AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (services is not null)
             builder.ConfigureTestServices(services);

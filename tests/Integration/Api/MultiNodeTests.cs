@@ -20,6 +20,28 @@ public sealed class MultiNodeTests(PostgresFixture postgres) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    [Fact]
+    public async Task A_command_rejected_on_a_lagging_schedule_is_answered_from_the_store_as_stale()
+    {
+        var frozen = new Dictionary<string, string?>
+        {
+            ["JobLog:CatchUp:TailInterval"] = "00:10:00",
+            ["JobLog:CatchUp:ReconcileInterval"] = "01:00:00",
+        };
+        await using var lagging = new ApiHost(postgres.ConnectionString, _first.Schema) { NodeId = "node-c", Settings = frozen };
+        var c = lagging.CreateClient();
+        var b = _second.CreateClient();
+        var id = NewId();
+        await c.CreateJob(id);
+        await Expect(await b.Send(HttpMethod.Post, $"/jobs/{id}/pause", null, "\"1\""), HttpStatusCode.OK);
+
+        // Node c still has the job enabled at version 1, where a resume would be an invalid transition.
+        var response = await c.Send(HttpMethod.Post, $"/jobs/{id}/resume", null, "\"1\"");
+
+        var problem = await ExpectProblem(response, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(2, (long?)problem["currentVersion"]);
+    }
+
     public async Task DisposeAsync()
     {
         await _first.DisposeAsync();
