@@ -43,8 +43,13 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
             return new VersionConflict(await CurrentVersionAsync(job, cancellationToken));
         }
 
-        // The database stamps the commit time, so the committed row is the only place to read it from.
+        // Marten assigns sequence and time before it writes (Rich append mode) and PostgreSQL keeps the time to the
+        // microsecond, so the written event is known without a read; the read remains for a Marten that does not.
         var version = expectedVersion + 1;
+        if (action.Events is [{ Sequence: > 0 } written] && written.Version == version && written.Timestamp != default)
+        {
+            return new Appended(new RecordedEvent(change, version, written.Sequence, ToPostgresPrecision(written.Timestamp)));
+        }
         await using var query = store.QuerySession();
         var committed = await query.Events.FetchStreamAsync(job.Value, version, fromVersion: version, token: cancellationToken);
         return committed.Count == 1 && ToRecorded(committed[0]) is { } recorded
@@ -86,6 +91,9 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
         var state = await session.Events.FetchStreamStateAsync(job.Value, cancellationToken);
         return state?.Version ?? 0;
     }
+
+    private static DateTimeOffset ToPostgresPrecision(DateTimeOffset at) =>
+        new(at.UtcTicks - at.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000), TimeSpan.Zero);
 
     private static bool IsVersionConflict(Exception e) =>
         e is EventStreamUnexpectedMaxEventIdException
