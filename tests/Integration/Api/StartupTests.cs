@@ -1,5 +1,11 @@
+using System.Net;
+using System.Net.Http.Json;
+using JobLog.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Xunit;
+using static JobLog.Integration.Api.Http;
 
 namespace JobLog.Integration.Api;
 
@@ -15,5 +21,22 @@ public sealed class StartupTests
         var validation = failure as OptionsValidationException ?? failure.InnerException as OptionsValidationException;
         Assert.NotNull(validation);
         Assert.Contains("JOBLOG_POSTGRES", validation.Message);
+    }
+
+    [Fact]
+    public async Task A_test_that_asks_for_the_in_memory_store_can_swap_in_its_own_instance()
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        await using var host = new ApiHost(
+            connectionString: null,
+            services: services => services.Replace(ServiceDescriptor.Singleton<IJobEventStore>(store)))
+        {
+            Settings = new Dictionary<string, string?> { ["JobLog:UseInMemoryStore"] = "true" },
+        };
+        var client = host.CreateClient();
+
+        await Expect(await client.PostAsJsonAsync("/jobs", NewJob("swapped")), HttpStatusCode.Created);
+
+        Assert.Single(await store.ReadStreamAsync(JobLog.Model.JobId.Parse("swapped"), CancellationToken.None));
     }
 }
