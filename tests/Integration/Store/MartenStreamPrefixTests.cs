@@ -44,4 +44,32 @@ public sealed class MartenStreamPrefixTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(full.Take(2), prefix);
         Assert.Equal(full, beyond);
     }
+
+    [Fact]
+    public async Task A_stream_reads_back_exactly_as_marten_fetches_it_for_every_event_type()
+    {
+        var job = JobId.Parse($"job-{Guid.NewGuid():N}");
+        var headers = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            [KeyValuePair.Create("X-B", "2"), KeyValuePair.Create("X-A", "1")]);
+        var first = new JobDefinition("first", "*/5 * * * *", "Europe/Berlin",
+            new WebhookTarget("https://example.test/a", "PUT", headers, "{\"k\":1}", 12));
+        var second = first with { Name = "second", Target = first.Target with { Body = null } };
+        var why = By with { Reason = "because" };
+        IJobEvent[] changes =
+        [
+            new JobAdded(job, first, false, why), new JobResumed(job, By), new JobUpdated(job, second, By),
+            new JobPaused(job, why), new JobDeleted(job, By), new JobRestored(job, By),
+        ];
+        for (var i = 0; i < changes.Length; i++)
+            Assert.IsType<Appended>(await _store.AppendAsync(job, i, changes[i], CancellationToken.None));
+
+        var read = await _store.ReadStreamAsync(job, CancellationToken.None);
+
+        await using var session = _documents.QuerySession();
+        var fetched = (await session.Events.FetchStreamAsync(job.Value))
+            .Select(e => new RecordedEvent((IJobEvent)e.Data, e.Version, e.Sequence, e.Timestamp))
+            .ToList();
+        Assert.Equal(fetched, read);
+        Assert.Equal(changes, read.Select(e => e.Event));
+    }
 }
