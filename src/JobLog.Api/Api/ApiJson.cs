@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using JobLog.Model;
 
@@ -7,7 +6,7 @@ namespace JobLog.Api.Api;
 
 public static class ApiJson
 {
-    private static readonly JsonSerializerOptions EventData = new(JsonSerializerDefaults.Web);
+    private static readonly object NoData = new EmptyData();
 
     /// <summary>Strict reading: a number in a string, a repeated property or an unknown one is an error, not a guess.</summary>
     public static void Configure(JsonSerializerOptions options)
@@ -18,14 +17,16 @@ public static class ApiJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 
-    /// <summary>An event's own fields; the job id and provenance are shown beside it, not repeated inside.</summary>
-    public static JsonObject DataOf(IJobEvent change)
+    /// <summary>
+    /// An event's own fields; the job id and provenance are shown beside it, not repeated inside. Typed objects, not
+    /// a JSON DOM per event, because a history of thousands of events is serialized in one response.
+    /// </summary>
+    public static object DataOf(IJobEvent change) => change switch
     {
-        var data = JsonSerializer.SerializeToNode(change, change.GetType(), EventData) as JsonObject ?? [];
-        data.Remove("job");
-        data.Remove("by");
-        return data;
-    }
+        JobAdded added => new AddedData(added.Definition, added.Enabled),
+        JobUpdated updated => new UpdatedData(updated.Definition),
+        _ => NoData,
+    };
 
     /// <summary>Turns System.Text.Json's <c>$.target.url</c> into the contract's <c>target.url</c>.</summary>
     public static string FieldOf(string? jsonPath)
@@ -37,4 +38,10 @@ public static class ApiJson
             : jsonPath;
         return path.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
     }
+
+    private sealed record AddedData(JobDefinition Definition, bool Enabled);
+
+    private sealed record UpdatedData(JobDefinition Definition);
+
+    private sealed record EmptyData;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using JobLog.Model;
 
 namespace JobLog.Api.Api;
@@ -12,7 +11,7 @@ public sealed record FeedEntry(
     string Actor,
     string Node,
     string? Reason,
-    JsonObject Data)
+    object Data)
 {
     public static FeedEntry From(RecordedEvent recorded) => new(
         recorded.Sequence,

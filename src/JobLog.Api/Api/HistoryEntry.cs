@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using JobLog.Model;
 
 namespace JobLog.Api.Api;
@@ -11,7 +10,7 @@ public sealed record HistoryEntry(
     string Actor,
     string Node,
     string? Reason,
-    JsonObject Data)
+    object Data)
 {
     public static HistoryEntry From(RecordedEvent recorded) => new(
         recorded.Version,
