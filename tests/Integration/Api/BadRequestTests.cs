@@ -88,6 +88,7 @@ public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture hos
             $"{name}: expected field {field} in {problem.ToJsonString()}");
         Assert.Equal(before, await _client.LastSequence());
         var known = await _client.GetAsync($"/jobs/{Known}");
+        await Expect(known, HttpStatusCode.OK);
         Assert.Equal("\"1\"", ETag(known));
     }
 
