@@ -29,7 +29,7 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
             ["JobLog:CatchUp:TailInterval"] = "00:00:00.100",
             ["JobLog:CatchUp:ReconcileInterval"] = "00:00:01",
             ["JobLog:CatchUp:RetryDelay"] = "00:00:00.200",
-            ["JobLog:Store:CallTimeout"] = "00:00:05",
+            ["JobLog:Store:CallTimeout"] = "00:00:15",
         }).AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (services is not null)

@@ -1,3 +1,4 @@
+using System.Net;
 using JobLog.Integration.Fixtures;
 using Xunit;
 
@@ -16,6 +17,15 @@ public sealed class ApiHostFixture : IAsyncLifetime
             _host ??= new ApiHost(postgres.ConnectionString);
             return _host.CreateClient();
         }
+    }
+
+    /// <summary>A client of the class's host once it reports ready: its schema exists and its schedule is loaded.</summary>
+    public async Task<HttpClient> ReadyClientAsync(PostgresFixture postgres)
+    {
+        var client = Client(postgres);
+        await Wait.Until(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), "the API reports ready");
+        return client;
     }
 
     public ApiHost Host => _host ?? throw new InvalidOperationException("No client was created yet.");

@@ -106,7 +106,10 @@ public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture hos
 
     private async Task EnsureKnownJob()
     {
-        if ((await _client.GetAsync($"/jobs/{Known}")).StatusCode == HttpStatusCode.NotFound)
+        var known = await _client.GetAsync($"/jobs/{Known}");
+        if (known.StatusCode == HttpStatusCode.NotFound)
             await _client.CreateJob(Known);
+        else
+            await Expect(known, HttpStatusCode.OK);
     }
 }

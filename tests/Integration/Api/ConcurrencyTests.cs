@@ -6,9 +6,13 @@ using static JobLog.Integration.Api.Http;
 namespace JobLog.Integration.Api;
 
 [Collection(PostgresFixture.Collection)]
-public sealed class ConcurrencyTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public sealed class ConcurrencyTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>, IAsyncLifetime
 {
-    private readonly HttpClient _client = host.Client(postgres);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await host.ReadyClientAsync(postgres);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Two_concurrent_puts_with_the_same_if_match_give_exactly_one_200_and_one_412()

@@ -8,9 +8,13 @@ using static JobLog.Integration.Api.Http;
 namespace JobLog.Integration.Api;
 
 [Collection(PostgresFixture.Collection)]
-public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>, IAsyncLifetime
 {
-    private readonly HttpClient _client = host.Client(postgres);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await host.ReadyClientAsync(postgres);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Creating_a_job_returns_201_with_location_etag_and_the_defaults_filled_in()
