@@ -78,23 +78,4 @@ internal static class ZooKeeperTest
 
         return received;
     }
-
-    /// <summary>Waits until the state stream shows <paramref name="state"/>.</summary>
-    public static async Task WaitForStateAsync(IAsyncEnumerator<SessionState> states, SessionState state, TimeSpan within)
-    {
-        var seen = new List<SessionState>();
-        using var deadline = new CancellationTokenSource(within);
-        while (true)
-        {
-            var next = states.MoveNextAsync().AsTask();
-            var finished = await Task.WhenAny(next, Task.Delay(System.Threading.Timeout.Infinite, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default));
-            if (finished != next)
-                throw new TimeoutException($"State {state} not seen within {within}; saw {string.Join(", ", seen)}");
-            if (!await next)
-                throw new InvalidOperationException($"State stream ended before {state}; saw {string.Join(", ", seen)}");
-            seen.Add(states.Current);
-            if (states.Current == state)
-                return;
-        }
-    }
 }
