@@ -360,7 +360,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Fall through to the precise reason below.
+            // Timed out, or the connection loop gave up (expired session): the precise reason follows.
         }
 
         if (connected.Task.IsCompletedSuccessfully)
@@ -426,6 +426,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             if (Volatile.Read(ref _terminal) is null && !_closeRequested)
                 _states.Publish(SessionState.Disconnected);
         }
+
+        connected.TrySetCanceled();
     }
 
     /// <summary>Opens a socket and runs the handshake; null when the server says the session is expired (now final).</summary>

@@ -82,8 +82,8 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
             new ZooKeeperClientOptions(zookeeper.ConnectionString) { SessionId = owner.SessionId, SessionPassword = owner.SessionPassword },
             Timeout());
 
+        // From here the two clients take the session from each other on every reconnect; only the join itself is checked.
         Assert.Equal(owner.SessionId, joined.SessionId);
-        Assert.Equal(SessionState.Connected, joined.State);
     }
 
     [Fact]

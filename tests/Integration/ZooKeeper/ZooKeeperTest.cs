@@ -31,13 +31,15 @@ internal static class ZooKeeperTest
         return root;
     }
 
-    public static async Task Eventually(Func<bool> condition, TimeSpan within, string what)
+    public static Task Eventually(Func<bool> condition, TimeSpan within, string what) => Eventually(condition, within, () => what);
+
+    public static async Task Eventually(Func<bool> condition, TimeSpan within, Func<string> what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
             if (clock.Elapsed > within)
-                throw new TimeoutException($"Not true after {within}: {what}");
+                throw new TimeoutException($"Not true after {within}: {what()}");
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
     }
