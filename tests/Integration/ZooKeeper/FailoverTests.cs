@@ -66,6 +66,32 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task More_than_128_KiB_of_watched_paths_are_rearmed_after_a_restart()
+    {
+        await using var server = await ZooKeeperServer.StartAsync(null, Timeout());
+        await using var client = await ConnectAsync(server.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var states = new StateRecorder(client);
+        using var stop = new CancellationTokenSource();
+        await using var events = client.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);
+        var root = await NewRootAsync(client);
+        var paths = Enumerable.Range(0, 2500).Select(i => $"{root}/{i:D5}-{new string('w', 90)}").ToList();
+        await Task.WhenAll(paths.Select(p => client.ExistsAsync(p, true, Timeout())));
+
+        await server.StopAsync(Timeout());
+        await states.WaitForAsync(SessionState.Disconnected, Recovery);
+        await server.StartAsync(Timeout());
+        await states.WaitForAsync(SessionState.Connected, Recovery, after: 2);
+        await using var other = await ConnectAsync(server.ConnectionString);
+        await other.CreateAsync(paths[0], Bytes(""), CreateMode.Persistent, null, Timeout());
+        await other.CreateAsync(paths[^1], Bytes(""), CreateMode.Persistent, null, Timeout());
+
+        Assert.Equal(
+            [new WatchEvent(WatchEventType.NodeCreated, paths[0]), new WatchEvent(WatchEventType.NodeCreated, paths[^1])],
+            await TakeAsync(events, 2, Patience));
+        await stop.CancelAsync();
+    }
+
+    [Fact]
     public async Task A_request_in_flight_when_the_connection_drops_fails_with_ConnectionLoss()
     {
         await using var server = await ZooKeeperServer.StartAsync(null, Timeout());

@@ -92,6 +92,25 @@ public sealed class RetryTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_retry_pipeline_is_registered_by_name_for_dependency_injection()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddZooKeeperRetry(maxRetryAttempts: 2, baseDelay: TimeSpan.FromMilliseconds(1));
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var retry = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ZooKeeperRetry>(provider);
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<ConnectionLossException>(() => retry.ExecuteIdempotentAsync<int>(
+            _ =>
+            {
+                attempts++;
+                throw new ConnectionLossException(null, "test");
+            },
+            Timeout()));
+
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
     public async Task Reads_are_retried_until_they_succeed()
     {
         var attempts = 0;
