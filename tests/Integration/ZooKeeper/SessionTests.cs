@@ -87,6 +87,46 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partition_longer_than_the_session_timeout_expires_the_session_and_its_ephemeral()
+    {
+        await using var proxy = new FreezableProxy(zookeeper.Server.Port);
+        await using var client = await ConnectAsync(proxy.ConnectionString, TimeSpan.FromSeconds(1));
+        await using var states = new StateRecorder(client);
+        var path = await client.CreateAsync($"{_root}/partitioned", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+
+        proxy.Freeze();
+        await states.WaitForAsync(SessionState.Disconnected, Patience);
+        await Eventually(async () => await _observer.ExistsAsync(path, false, Timeout()) is null, Patience, "the server expires the silent session");
+        proxy.Thaw();
+
+        await states.WaitForAsync(SessionState.Expired, Patience);
+        await Assert.ThrowsAsync<SessionExpiredException>(() => client.GetDataAsync("/", false, Timeout()));
+    }
+
+    [Fact]
+    public async Task A_connection_reset_fails_the_request_in_flight_and_the_client_rejoins_its_session()
+    {
+        await using var proxy = new FreezableProxy(zookeeper.Server.Port);
+        await using var client = await ConnectAsync(proxy.ConnectionString, TimeSpan.FromSeconds(6));
+        await using var states = new StateRecorder(client);
+        var path = await client.CreateAsync($"{_root}/kept", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var session = client.SessionId;
+
+        proxy.Freeze();
+        var sent = proxy.BytesUp;
+        var inFlight = client.GetDataAsync(path, false, Timeout());
+        await Eventually(() => proxy.BytesUp > sent, Patience, "the request reached the wire");
+        proxy.Drop();
+        proxy.Thaw();
+
+        await Assert.ThrowsAsync<ConnectionLossException>(() => inFlight);
+        await states.WaitForAsync(SessionState.Connected, Patience, after: 2);
+        Assert.Contains(SessionState.Disconnected, states.Seen);
+        Assert.Equal(session, client.SessionId);
+        Assert.NotNull(await client.ExistsAsync(path, false, Timeout()));
+    }
+
+    [Fact]
     public async Task Joining_an_expired_session_fails_with_SessionExpired()
     {
         var client = await ConnectAsync(zookeeper.ConnectionString);
