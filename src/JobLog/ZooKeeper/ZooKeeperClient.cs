@@ -391,7 +391,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
                 }
             }
 
-            var endpoint = servers[_serverIndex++ % servers.Count];
+            var endpoint = servers[_serverIndex];
+            _serverIndex = (_serverIndex + 1) % servers.Count;
             ZooKeeperConnection? connection;
             try
             {
