@@ -38,6 +38,22 @@ internal sealed class WatchDispatcher
 
     public void Complete() => _queue.Writer.TryComplete();
 
+    /// <summary>Ends every subscription now, dropping what is still queued: used when the client is disposed.</summary>
+    public void Abandon()
+    {
+        Complete();
+        ImmutableArray<Subscription> subscribers;
+        lock (_gate)
+        {
+            subscribers = _subscribers;
+            _subscribers = [];
+            _ended = true;
+        }
+
+        foreach (var subscriber in subscribers)
+            subscriber.End();
+    }
+
     public IDisposable Subscribe(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
         var subscription = new Subscription(this, handler);

@@ -204,6 +204,25 @@ public sealed class WatchTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disposing_the_client_ends_a_watch_stream_nobody_reads()
+    {
+        var client = await ZooKeeperClient.ConnectAsync(
+            new ZooKeeperClientOptions(zookeeper.ConnectionString) { WatchQueueCapacity = 1, RequestTimeout = TimeSpan.FromSeconds(2) }, Timeout());
+        await using var stalled = client.WatchEvents(Timeout()).GetAsyncEnumerator();
+        await client.AddWatchAsync(_root, AddWatchMode.PersistentRecursive, Timeout());
+        for (var i = 0; i < 10; i++)
+            await _client.CreateAsync($"{_root}/n{i}", Bytes(""), CreateMode.Persistent, null, Timeout());
+
+        await client.DisposeAsync().AsTask().WaitAsync(Patience);
+
+        var drained = 0;
+        while (await stalled.MoveNextAsync().AsTask().WaitAsync(Patience))
+            drained++;
+        Assert.InRange(drained, 0, 10);
+        Assert.Equal(SessionState.Closed, client.State);
+    }
+
+    [Fact]
     public async Task Every_subscriber_sees_the_same_events()
     {
         using var stop = new CancellationTokenSource();
