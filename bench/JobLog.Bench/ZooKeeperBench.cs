@@ -7,7 +7,7 @@ namespace JobLog.Bench;
 
 /// <summary>
 /// Our ZooKeeper client against the official Java client (bench/peer/ZkPeerBench.java) on one standalone server:
-/// getData and setData with 1 and 64 requests outstanding, the same counts, payload and warm-up on both sides.
+/// getData and setData with 1 and 64 requests outstanding, the same counts, payload and warm-up time on both sides.
 /// </summary>
 public sealed class ZooKeeperBench : IBenchSuite
 {
@@ -54,23 +54,26 @@ public sealed class ZooKeeperBench : IBenchSuite
         {
             foreach (var outstanding in (int[])[1, 64])
             {
-                var count = (outstanding, options.Quick) switch
-                {
-                    (1, true) => 1_000,
-                    (1, false) => 5_000,
-                    (_, true) => 5_000,
-                    _ => 30_000,
-                };
-                rows.AddRange(await MeasureCaseAsync(peer, server.ConnectionString, operation, outstanding, count, options.Runs, ct));
+                var workload = new Workload(
+                    operation,
+                    outstanding,
+                    Count: (outstanding, options.Quick) switch
+                    {
+                        (1, true) => 1_000,
+                        (1, false) => 10_000,
+                        (_, true) => 5_000,
+                        _ => 50_000,
+                    },
+                    Warmup: options.Quick ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(2));
+                rows.AddRange(await MeasureCaseAsync(peer, server.ConnectionString, workload, options.Runs, ct));
             }
         }
         return rows;
     }
 
-    private static async Task<IReadOnlyList<BenchRow>> MeasureCaseAsync(
-        Peer peer, string connectionString, Operation operation, int outstanding, int count, int runs, CancellationToken ct)
+    private static async Task<IReadOnlyList<BenchRow>> MeasureCaseAsync(Peer peer, string connectionString, Workload workload, int runs, CancellationToken ct)
     {
-        var label = $"{(operation == Operation.Get ? "getData" : "setData")} ×{outstanding}";
+        var label = $"{(workload.Operation == Operation.Get ? "getData" : "setData")} ×{workload.Outstanding}";
         var ours = new List<Sample>();
         var theirs = new List<Sample>();
         for (var run = 0; run < runs; run++)
@@ -78,20 +81,20 @@ public sealed class ZooKeeperBench : IBenchSuite
             // Alternating who goes first spreads drift in machine load evenly over both sides.
             if (run % 2 == 0)
             {
-                ours.Add(await MeasureOursAsync(connectionString, operation, outstanding, count, ct));
-                theirs.Add(await MeasurePeerAsync(peer, connectionString, operation, outstanding, count, ct));
+                ours.Add(await MeasureOursAsync(connectionString, workload, ct));
+                theirs.Add(await MeasurePeerAsync(peer, connectionString, workload, ct));
             }
             else
             {
-                theirs.Add(await MeasurePeerAsync(peer, connectionString, operation, outstanding, count, ct));
-                ours.Add(await MeasureOursAsync(connectionString, operation, outstanding, count, ct));
+                theirs.Add(await MeasurePeerAsync(peer, connectionString, workload, ct));
+                ours.Add(await MeasureOursAsync(connectionString, workload, ct));
             }
             Console.Error.WriteLine($"  {label} run {run + 1}/{runs}: ours {ours[^1]}, peer {theirs[^1]}");
         }
 
         return
         [
-            Row($"{label} throughput", "ops/s", s => s.OpsPerSecond, outstanding == 64 ? "≥0.80× peer" : null),
+            Row($"{label} throughput", "ops/s", s => s.OpsPerSecond, workload.Outstanding == 64 ? "≥0.80× peer" : null),
             Row($"{label} p50", "µs", s => s.P50Microseconds, null),
             Row($"{label} p99", "µs", s => s.P99Microseconds, "p99 ≤1.5× peer"),
         ];
@@ -100,7 +103,7 @@ public sealed class ZooKeeperBench : IBenchSuite
             new("zookeeper", name, unit, Stats.Median(ours.Select(value).ToList()), target, PeerName, Stats.Median(theirs.Select(value).ToList()));
     }
 
-    private static async Task<Sample> MeasureOursAsync(string connectionString, Operation operation, int outstanding, int count, CancellationToken ct)
+    private static async Task<Sample> MeasureOursAsync(string connectionString, Workload workload, CancellationToken ct)
     {
         var clientOptions = new ZooKeeperClientOptions(connectionString)
         {
@@ -112,19 +115,21 @@ public sealed class ZooKeeperBench : IBenchSuite
         Array.Fill(payload, (byte)'x');
         var path = await client.CreateAsync($"/bench-ours-{Guid.NewGuid():N}", payload, CreateMode.Persistent, null, ct);
 
-        await IssueAsync(client, path, operation, outstanding, Math.Max(1_000, count / 4), payload, ct);
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed < workload.Warmup)
+            await IssueAsync(client, path, workload with { Count = 1_000 }, payload, ct);
         var started = Stopwatch.GetTimestamp();
-        var latencies = await IssueAsync(client, path, operation, outstanding, count, payload, ct);
+        var latencies = await IssueAsync(client, path, workload, payload, ct);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         await client.DeleteAsync(path, -1, ct);
-        return new Sample(count / seconds, Stats.Percentile(latencies, 0.50), Stats.Percentile(latencies, 0.99));
+        return new Sample(workload.Count / seconds, Stats.Percentile(latencies, 0.50), Stats.Percentile(latencies, 0.99));
     }
 
-    /// <summary>Keeps exactly <paramref name="outstanding"/> requests in flight until <paramref name="count"/> completed; latencies in µs.</summary>
-    private static async Task<double[]> IssueAsync(
-        ZooKeeperClient client, string path, Operation operation, int outstanding, int count, byte[] payload, CancellationToken ct)
+    /// <summary>Keeps exactly <see cref="Workload.Outstanding"/> requests in flight until <see cref="Workload.Count"/> completed; latencies in µs.</summary>
+    private static async Task<double[]> IssueAsync(ZooKeeperClient client, string path, Workload workload, byte[] payload, CancellationToken ct)
     {
+        var (operation, outstanding, count, _) = workload;
         var latencies = new double[count];
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, Math.Min(outstanding, count)).Select(_ => Task.Run(Worker, ct)));
@@ -145,7 +150,7 @@ public sealed class ZooKeeperBench : IBenchSuite
         }
     }
 
-    private static async Task<Sample> MeasurePeerAsync(Peer peer, string connectionString, Operation operation, int outstanding, int count, CancellationToken ct)
+    private static async Task<Sample> MeasurePeerAsync(Peer peer, string connectionString, Workload workload, CancellationToken ct)
     {
         string[] arguments =
         [
@@ -154,10 +159,11 @@ public sealed class ZooKeeperBench : IBenchSuite
             "-cp", peer.Classpath,
             "ZkPeerBench",
             connectionString,
-            operation == Operation.Get ? "get" : "set",
-            outstanding.ToString(CultureInfo.InvariantCulture),
-            count.ToString(CultureInfo.InvariantCulture),
+            workload.Operation == Operation.Get ? "get" : "set",
+            workload.Outstanding.ToString(CultureInfo.InvariantCulture),
+            workload.Count.ToString(CultureInfo.InvariantCulture),
             PayloadBytes.ToString(CultureInfo.InvariantCulture),
+            ((long)workload.Warmup.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         ];
         var (exitCode, stdout, stderr) = await RunAsync("java", arguments, PeerTimeout, ct);
         var line = stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("ops_per_sec=", StringComparison.Ordinal));
@@ -243,6 +249,9 @@ public sealed class ZooKeeperBench : IBenchSuite
     }
 
     private sealed record Peer(string Classpath);
+
+    /// <param name="Warmup">Time spent issuing the same requests before measuring, in every run on both sides.</param>
+    private sealed record Workload(Operation Operation, int Outstanding, int Count, TimeSpan Warmup);
 
     private readonly record struct Sample(double OpsPerSecond, double P50Microseconds, double P99Microseconds)
     {

@@ -16,13 +16,13 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The official ZooKeeper client as the benchmark peer of JobLog's client.
- * Usage: ZkPeerBench CONNECTION get|set OUTSTANDING COUNT PAYLOAD_BYTES
+ * Usage: ZkPeerBench CONNECTION get|set OUTSTANDING COUNT PAYLOAD_BYTES [WARMUP_MS]
  * Prints one line on stdout: ops_per_sec=... p50_us=... p99_us=...
  */
 public final class ZkPeerBench {
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: ZkPeerBench CONNECTION get|set OUTSTANDING COUNT PAYLOAD_BYTES");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: ZkPeerBench CONNECTION get|set OUTSTANDING COUNT PAYLOAD_BYTES [WARMUP_MS]");
             System.exit(2);
         }
         String connection = args[0];
@@ -31,6 +31,7 @@ public final class ZkPeerBench {
         int count = Integer.parseInt(args[3]);
         byte[] payload = new byte[Integer.parseInt(args[4])];
         Arrays.fill(payload, (byte) 'x');
+        long warmupNanos = TimeUnit.MILLISECONDS.toNanos(args.length == 6 ? Long.parseLong(args[5]) : 2000);
         if (!operation.equals("get") && !operation.equals("set")) {
             System.err.println("operation must be get or set");
             System.exit(2);
@@ -48,8 +49,12 @@ public final class ZkPeerBench {
             }
             String path = zk.create("/bench-peer-" + UUID.randomUUID(), payload, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
-            // Same warm-up share as the C# side: lets the JIT compile the client's hot path before timing.
-            run(zk, path, operation, outstanding, Math.max(1000, count / 4), payload);
+            // A fresh JVM interprets the client until C2 compiles it (some 10^4 calls), which would triple p99 at one
+            // outstanding; warming up for a fixed time, the same on the C# side, measures both compiled.
+            long warmupStarted = System.nanoTime();
+            while (System.nanoTime() - warmupStarted < warmupNanos) {
+                run(zk, path, operation, outstanding, 1000, payload);
+            }
             long started = System.nanoTime();
             long[] latencies = run(zk, path, operation, outstanding, count, payload);
             double seconds = (System.nanoTime() - started) / 1e9;

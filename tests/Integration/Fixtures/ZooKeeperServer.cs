@@ -24,7 +24,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     private const string WatchdogScript =
         """
         log="$1"; shift
-        exec 3<&0
+        exec 3<&0 2>>"$log"
         "$@" >>"$log" 2>&1 3<&- &
         child=$!
         ( read -r _ <&3; kill -9 "$child" 2>/dev/null ) &
