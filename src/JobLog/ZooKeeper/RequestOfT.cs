@@ -28,6 +28,9 @@ internal abstract class Request<T> : Request
     public override bool TryFail(Exception exception)
     {
         var failed = _completion.TrySetException(exception);
+        // A caller may have stopped waiting (its own timeout, fire and forget); reading Exception marks the fault
+        // observed so an abandoned request never raises UnobservedTaskException. Awaiting callers still get it.
+        _ = _completion.Task.Exception;
         _cancellation.Unregister();
         return failed;
     }

@@ -15,6 +15,7 @@ internal sealed class WatchDispatcher
     private readonly int _capacity;
     private readonly Lock _gate = new();
     private ImmutableArray<Subscription> _subscribers = [];
+    private bool _ended;
     private readonly Task _loop;
 
     public WatchDispatcher(int capacity)
@@ -37,11 +38,26 @@ internal sealed class WatchDispatcher
 
     public void Complete() => _queue.Writer.TryComplete();
 
+    /// <summary>Ends every subscription now, dropping what is still queued: used when the client is disposed.</summary>
+    public void Abandon()
+    {
+        Complete();
+        ImmutableArray<Subscription> subscribers;
+        lock (_gate)
+        {
+            subscribers = _subscribers;
+            _subscribers = [];
+            _ended = true;
+        }
+
+        foreach (var subscriber in subscribers)
+            subscriber.End();
+    }
+
     public IDisposable Subscribe(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
         var subscription = new Subscription(this, handler);
-        lock (_gate)
-            _subscribers = _subscribers.Add(subscription);
+        Add(subscription);
         return subscription;
     }
 
@@ -54,11 +70,12 @@ internal sealed class WatchDispatcher
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var subscription = (Subscription)Subscribe((e, ct) => buffer.Writer.WriteAsync(e, ct));
-        subscription.OnEnded = () => buffer.Writer.TryComplete();
+        var subscription = new Subscription(this, (e, ct) => buffer.Writer.WriteAsync(e, ct))
+        {
+            OnEnded = () => buffer.Writer.TryComplete(),
+        };
+        Add(subscription);
         var registration = cancellationToken.Register(subscription.Dispose);
-        if (_queue.Reader.Completion.IsCompleted && _loop.IsCompleted)
-            subscription.Dispose();
         return Read(buffer.Reader, subscription, registration, cancellationToken);
     }
 
@@ -105,10 +122,26 @@ internal sealed class WatchDispatcher
         {
             remaining = _subscribers;
             _subscribers = [];
+            _ended = true;
         }
 
         foreach (var subscriber in remaining)
             subscriber.End();
+    }
+
+    /// <summary>A subscription that arrives after the dispatcher ended is ended at once, so its reader does not wait forever.</summary>
+    private void Add(Subscription subscription)
+    {
+        bool ended;
+        lock (_gate)
+        {
+            ended = _ended;
+            if (!ended)
+                _subscribers = _subscribers.Add(subscription);
+        }
+
+        if (ended)
+            subscription.End();
     }
 
     private void Remove(Subscription subscription)

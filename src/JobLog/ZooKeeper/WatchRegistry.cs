@@ -66,10 +66,13 @@ internal sealed class WatchRegistry
             if (type is WatcherType.Children or WatcherType.Any && _sets[(int)WatchKind.Child].Remove(path))
                 removed.Add(WatchEventType.ChildWatchRemoved);
 
-            var persistent = type is WatcherType.Persistent or WatcherType.Any && _sets[(int)WatchKind.Persistent].Remove(path);
-            var recursive = type is WatcherType.PersistentRecursive or WatcherType.Any && _sets[(int)WatchKind.PersistentRecursive].Remove(path);
-            if (persistent || recursive)
-                removed.Add(WatchEventType.PersistentWatchRemoved);
+            if (type == WatcherType.Any)
+            {
+                var persistent = _sets[(int)WatchKind.Persistent].Remove(path);
+                var recursive = _sets[(int)WatchKind.PersistentRecursive].Remove(path);
+                if (persistent || recursive)
+                    removed.Add(WatchEventType.PersistentWatchRemoved);
+            }
         }
 
         return removed;

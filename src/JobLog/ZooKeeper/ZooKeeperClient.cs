@@ -243,7 +243,10 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     public Task AddDigestAuthAsync(string user, string password, CancellationToken cancellationToken) =>
         AddAuthAsync("digest", System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"), cancellationToken);
 
-    /// <summary>Closes the session (its ephemeral nodes go at once), waits briefly for the server to confirm, and stops.</summary>
+    /// <summary>
+    /// Closes the session (its ephemeral nodes go at once), waits briefly for the server to confirm, and stops; watch and
+    /// state streams end. While disconnected there is nobody to tell, so the server expires the session after its timeout.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -272,7 +275,9 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         _closing.Cancel();
         _current?.Abort("client closed");
         await Task.WhenAll(_loop, _sweeper).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Give subscribers a moment to take what is queued, then end their streams even if one stopped reading.
         await Dispatcher.Completion.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Dispatcher.Abandon();
         _states.Publish(SessionState.Closed);
         _closing.Dispose();
     }
@@ -360,7 +365,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Fall through to the precise reason below.
+            // Timed out, or the connection loop gave up (expired session): the precise reason follows.
         }
 
         if (connected.Task.IsCompletedSuccessfully)
@@ -391,7 +396,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
                 }
             }
 
-            var endpoint = servers[_serverIndex++ % servers.Count];
+            var endpoint = servers[_serverIndex];
+            _serverIndex = (_serverIndex + 1) % servers.Count;
             ZooKeeperConnection? connection;
             try
             {
@@ -426,6 +432,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             if (Volatile.Read(ref _terminal) is null && !_closeRequested)
                 _states.Publish(SessionState.Disconnected);
         }
+
+        connected.TrySetCanceled();
     }
 
     /// <summary>Opens a socket and runs the handshake; null when the server says the session is expired (now final).</summary>

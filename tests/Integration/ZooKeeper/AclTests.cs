@@ -1,0 +1,84 @@
+using JobLog.Integration.Fixtures;
+using JobLog.ZooKeeper;
+using Xunit;
+using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
+
+namespace JobLog.Integration.ZooKeeper;
+
+[Collection(ZooKeeperFixture.Collection)]
+public sealed class AclTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+{
+    private ZooKeeperClient _owner = null!;
+    private ZooKeeperClient _stranger = null!;
+    private string _root = null!;
+
+    public async Task InitializeAsync()
+    {
+        _owner = await ConnectAsync(zookeeper.ConnectionString);
+        _stranger = await ConnectAsync(zookeeper.ConnectionString);
+        _root = await NewRootAsync(_owner);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _owner.DisposeAsync();
+        await _stranger.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_digest_acl_refuses_another_identity_with_NoAuth()
+    {
+        await _owner.AddDigestAuthAsync("alice", "secret", Timeout());
+        var path = await _owner.CreateAsync($"{_root}/d", Bytes("mine"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
+        await _stranger.AddDigestAuthAsync("mallory", "guess", Timeout());
+
+        var error = await Assert.ThrowsAsync<NoAuthException>(() => _stranger.GetDataAsync(path, false, Timeout()));
+
+        Assert.Equal(path, error.Path);
+        Assert.Equal("mine", Text((await _owner.GetDataAsync(path, false, Timeout())).Data));
+    }
+
+    [Fact]
+    public async Task A_digest_acl_admits_a_session_with_the_same_credentials()
+    {
+        await _owner.AddDigestAuthAsync("alice", "secret", Timeout());
+        var path = await _owner.CreateAsync($"{_root}/d", Bytes("shared"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
+
+        await _stranger.AddDigestAuthAsync("alice", "secret", Timeout());
+
+        Assert.Equal("shared", Text((await _stranger.GetDataAsync(path, false, Timeout())).Data));
+    }
+
+    [Fact]
+    public async Task A_creator_all_acl_belongs_to_the_authenticated_creator()
+    {
+        await _owner.AddDigestAuthAsync("bob", "pw", Timeout());
+        var path = await _owner.CreateAsync($"{_root}/c", Bytes("x"), CreateMode.Persistent, Acl.CreatorAll, Timeout());
+
+        await Assert.ThrowsAsync<NoAuthException>(() => _stranger.SetDataAsync(path, Bytes("y"), -1, Timeout()));
+        await _owner.SetDataAsync(path, Bytes("z"), -1, Timeout());
+    }
+
+    [Fact]
+    public async Task A_creator_all_acl_without_credentials_is_an_InvalidAcl()
+    {
+        await Assert.ThrowsAsync<InvalidAclException>(
+            () => _stranger.CreateAsync($"{_root}/c", Bytes(""), CreateMode.Persistent, Acl.CreatorAll, Timeout()));
+    }
+
+    [Fact]
+    public async Task A_read_only_acl_allows_reads_and_refuses_writes()
+    {
+        var path = await _owner.CreateAsync($"{_root}/r", Bytes("ro"), CreateMode.Persistent, Acl.ReadOnly, Timeout());
+
+        Assert.Equal("ro", Text((await _stranger.GetDataAsync(path, false, Timeout())).Data));
+        await Assert.ThrowsAsync<NoAuthException>(() => _stranger.SetDataAsync(path, Bytes("rw"), -1, Timeout()));
+    }
+
+    [Fact]
+    public void The_digest_id_matches_the_server_formula()
+    {
+        // Known value: the id zkCli's DigestAuthenticationProvider computes for super:test.
+        Assert.Equal("super:D/InIHSb7yEEbrWz8b9l71RjZJU=", Acl.DigestId("super", "test"));
+    }
+}

@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using JobLog.ZooKeeper;
+using Xunit;
+using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
+
+namespace JobLog.Integration.ZooKeeper;
+
+/// <summary>Protocol-level faults from a fake server: the client must drop the connection cleanly and reconnect.</summary>
+public sealed class ProtocolFaultTests
+{
+    private static ZooKeeperClientOptions Options(string connectionString) => new(connectionString)
+    {
+        RequestTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    [Fact]
+    public async Task A_frame_with_a_negative_length_drops_the_connection_and_the_client_reconnects()
+    {
+        var sendGarbage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new FakeZooKeeperServer(afterHandshake: async (connection, stream, ct) =>
+        {
+            if (connection != 1)
+                return;
+            await sendGarbage.Task.WaitAsync(ct);
+            await stream.WriteAsync(new byte[] { 0xFF, 0xFF, 0xFF, 0xFB, 1, 2, 3 }, ct);
+        });
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+        await using var states = new StateRecorder(client);
+        await states.WaitForAsync(SessionState.Connected, Patience);
+
+        sendGarbage.SetResult();
+
+        await states.WaitForAsync(SessionState.Disconnected, Patience);
+        await states.WaitForAsync(SessionState.Connected, Patience, after: 2);
+        Assert.Equal(2, server.Handshakes);
+    }
+
+    [Fact]
+    public async Task A_frame_longer_than_any_reply_drops_the_connection_and_the_client_reconnects()
+    {
+        await using var server = new FakeZooKeeperServer(afterHandshake: async (connection, stream, ct) =>
+        {
+            if (connection == 1)
+                await stream.WriteAsync(new byte[] { 0x7F, 0xFF, 0xFF, 0xFF }, ct);
+        });
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+
+        await Eventually(() => server.Handshakes >= 2 && client.State == SessionState.Connected, Patience, "reconnected");
+    }
+
+    [Fact]
+    public async Task A_reply_whose_body_is_truncated_fails_the_request_with_ConnectionLoss_and_reconnects()
+    {
+        await using var server = new FakeZooKeeperServer(onRequest: async (connection, xid, opCode, stream, ct) =>
+        {
+            // A getData reply that claims a 10-byte buffer but ends after the header and 2 bytes.
+            var frame = new byte[4 + 16 + 4 + 2];
+            BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length - 4);
+            BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), xid);
+            BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(20), 10);
+            await stream.WriteAsync(frame, ct);
+        });
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+
+        var error = await Assert.ThrowsAsync<ConnectionLossException>(() => client.GetDataAsync("/x", false, Timeout()));
+
+        Assert.Contains("truncated", error.Message);
+        await Eventually(() => server.Handshakes >= 2 && client.State == SessionState.Connected, Patience, "reconnected");
+    }
+
+    [Fact]
+    public async Task A_reply_with_the_wrong_xid_fails_the_request_with_ConnectionLoss_and_reconnects()
+    {
+        await using var server = new FakeZooKeeperServer(onRequest: (connection, xid, opCode, stream, ct) =>
+            stream.WriteAsync(FakeZooKeeperServer.ReplyHeader(xid + 100, 5, 0), ct).AsTask());
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+
+        var error = await Assert.ThrowsAsync<ConnectionLossException>(() => client.DeleteAsync("/x", -1, Timeout()));
+
+        Assert.Contains("xid", error.Message);
+        await Eventually(() => server.Handshakes >= 2 && client.State == SessionState.Connected, Patience, "reconnected");
+    }
+
+    [Fact]
+    public async Task Protocol_faults_leave_no_unobserved_task_exception()
+    {
+        var unobserved = new List<Exception>();
+        EventHandler<UnobservedTaskExceptionEventArgs> record = (_, e) =>
+        {
+            if (e.Exception.ToString().Contains("JobLog.ZooKeeper", StringComparison.Ordinal))
+            {
+                lock (unobserved)
+                    unobserved.Add(e.Exception);
+            }
+        };
+        TaskScheduler.UnobservedTaskException += record;
+        try
+        {
+            await using (var server = new FakeZooKeeperServer(
+                afterHandshake: (connection, stream, ct) => connection < 4
+                    ? stream.WriteAsync(new byte[] { 0, 0, 0, 20, 0, 0 }, ct).AsTask().ContinueWith(_ => stream.Close(), TaskScheduler.Default)
+                    : Task.CompletedTask))
+            {
+                await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+                await Eventually(() => server.Handshakes >= 4, Patience, "four handshakes");
+            }
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= record;
+        }
+
+        lock (unobserved)
+            Assert.Empty(unobserved);
+    }
+
+    [Fact]
+    public async Task A_request_without_a_reply_fails_with_OperationTimeout_at_its_deadline()
+    {
+        await using var server = new FakeZooKeeperServer();
+        await using var client = await ZooKeeperClient.ConnectAsync(
+            Options(server.ConnectionString) with { RequestTimeout = TimeSpan.FromMilliseconds(400) }, Timeout());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<OperationTimeoutException>(() => client.GetDataAsync("/slow", false, Timeout()));
+
+        Assert.Equal("/slow", error.Path);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_in_flight_throws_OperationCanceled()
+    {
+        await using var server = new FakeZooKeeperServer();
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetDataAsync("/slow", false, cancel.Token));
+
+        Assert.Equal(SessionState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task An_already_cancelled_token_sends_nothing()
+    {
+        var requests = 0;
+        await using var server = new FakeZooKeeperServer(onRequest: (_, _, _, _, _) =>
+        {
+            Interlocked.Increment(ref requests);
+            return Task.CompletedTask;
+        });
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CreateAsync("/x", Bytes(""), CreateMode.Persistent, null, new CancellationToken(true)));
+        await client.SyncAsync("/", CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(300)).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.Equal(1, Volatile.Read(ref requests));
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_detected_as_dead_and_the_client_reconnects()
+    {
+        // The fake never answers pings on the first connection, so the client must give up on it by itself.
+        await using var server = new FakeZooKeeperServer(
+            afterHandshake: (connection, stream, ct) => connection == 1 ? Task.Delay(System.Threading.Timeout.Infinite, ct) : Task.CompletedTask,
+            negotiatedTimeoutMs: 1200);
+        await using var client = await ZooKeeperClient.ConnectAsync(Options(server.ConnectionString), Timeout());
+
+        await Eventually(() => server.Handshakes >= 2, Patience, "a second handshake after the silent one");
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+using JobLog.Integration.Fixtures;
+using JobLog.ZooKeeper;
+
+namespace JobLog.Integration.ZooKeeper;
+
+/// <summary>Helpers shared by the client tests: connecting, a fresh znode root per test, and waits on conditions.</summary>
+internal static class ZooKeeperTest
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public static CancellationToken Within(TimeSpan time) => new CancellationTokenSource(time).Token;
+
+    public static CancellationToken Timeout() => Within(TimeSpan.FromSeconds(60));
+
+    public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    public static string Text(byte[] data) => Encoding.UTF8.GetString(data);
+
+    public static Task<ZooKeeperClient> ConnectAsync(string connectionString, TimeSpan? sessionTimeout = null) =>
+        ZooKeeperClient.ConnectAsync(
+            new ZooKeeperClientOptions(connectionString) { SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10) },
+            Timeout());
+
+    /// <summary>Creates a fresh persistent root for one test and returns its path.</summary>
+    public static async Task<string> NewRootAsync(ZooKeeperClient client, string prefix = "t")
+    {
+        var root = ZooKeeperFixture.UniquePath(prefix);
+        await client.CreateAsync(root, Array.Empty<byte>(), CreateMode.Persistent, null, Timeout());
+        return root;
+    }
+
+    public static Task Eventually(Func<bool> condition, TimeSpan within, string what) => Eventually(condition, within, () => what);
+
+    public static async Task Eventually(Func<bool> condition, TimeSpan within, Func<string> what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"Not true after {within}: {what()}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"Not true after {within}: {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    /// <summary>Reads events until <paramref name="count"/> arrived or the deadline passes (then fails with what came).</summary>
+    public static async Task<List<WatchEvent>> TakeAsync(IAsyncEnumerator<WatchEvent> events, int count, TimeSpan within)
+    {
+        var received = new List<WatchEvent>();
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            while (received.Count < count)
+            {
+                var next = events.MoveNextAsync().AsTask();
+                var finished = await Task.WhenAny(next, Task.Delay(System.Threading.Timeout.Infinite, deadline.Token));
+                if (finished != next)
+                    throw new TimeoutException($"Got {received.Count} of {count} watch events within {within}: {string.Join(", ", received)}");
+                if (!await next)
+                    throw new InvalidOperationException($"The watch stream ended after {received.Count} of {count} events: {string.Join(", ", received)}");
+                received.Add(events.Current);
+            }
+        }
+        catch (TaskCanceledException)
+        {
+            throw new TimeoutException($"Got {received.Count} of {count} watch events within {within}: {string.Join(", ", received)}");
+        }
+
+        return received;
+    }
+}
