@@ -54,21 +54,23 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
             : throw new InvalidOperationException($"Committed version {version} of job {job} could not be read back.");
     }
 
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var session = store.QuerySession();
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.Sequence > afterSequence)
-            .OrderBy(e => e.Sequence)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        return ToRecorded(events);
+        return ReadRowsAsync(
+            "seq_id > @after order by seq_id limit @limit",
+            command =>
+            {
+                command.Parameters.AddWithValue("after", afterSequence);
+                command.Parameters.AddWithValue("limit", limit);
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken)
     {
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IEvent), cancellationToken);
         await using var session = store.QuerySession();
         var schema = store.Options.Events.DatabaseSchemaName;
         var versions = new Dictionary<JobId, long>();
@@ -82,18 +84,30 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
         return versions;
     }
 
-    // FetchStream materializes a full Marten IEvent per row, which dominates on long streams; reading only the
-    // columns a RecordedEvent needs and deserializing with Marten's own serializer gives the same events faster.
-    private async Task<IReadOnlyList<RecordedEvent>> ReadRowsAsync(JobId job, long toVersion, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<RecordedEvent>> ReadRowsAsync(JobId job, long toVersion, CancellationToken cancellationToken) =>
+        ReadRowsAsync(
+            "stream_id = @stream and version <= @to order by version",
+            command =>
+            {
+                command.Parameters.AddWithValue("stream", job.Value);
+                command.Parameters.AddWithValue("to", toVersion);
+            },
+            cancellationToken);
+
+    // Marten's FetchStream and QueryAllRawEvents materialize a full IEvent per row, which dominates on long reads;
+    // reading only the columns a RecordedEvent needs and deserializing with Marten's own serializer gives the same
+    // events several times faster.
+    private async Task<IReadOnlyList<RecordedEvent>> ReadRowsAsync(
+        string condition, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
+        // Marten creates its tables on first use through its own API; a plain query must ask for them first.
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(IEvent), cancellationToken);
         await using var session = store.QuerySession();
         var schema = store.Options.Events.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(
-            $"select data, mt_dotnet_type, version, seq_id, timestamp from {schema}.mt_events " +
-            "where stream_id = @stream and version <= @to order by version",
+            $"select data, mt_dotnet_type, version, seq_id, timestamp from {schema}.mt_events where {condition}",
             session.Connection);
-        command.Parameters.AddWithValue("stream", job.Value);
-        command.Parameters.AddWithValue("to", toVersion);
+        bind(command);
         var serializer = store.Options.Serializer();
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -123,9 +137,6 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
             or Marten.Exceptions.ExistingStreamIdCollisionException
             or JasperFx.Events.ExistingStreamIdCollisionException
         || e.InnerException is { } inner && IsVersionConflict(inner);
-
-    private static IReadOnlyList<RecordedEvent> ToRecorded(IEnumerable<IEvent> events) =>
-        events.Select(ToRecorded).OfType<RecordedEvent>().ToArray();
 
     // An event type this node does not know (written by a newer node) cannot be folded here; it is skipped.
     private static RecordedEvent? ToRecorded(IEvent e) =>
