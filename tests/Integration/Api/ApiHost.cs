@@ -19,6 +19,15 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
     /// <summary>Settings that override the defaults above, e.g. a catch-up interval.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>A client once the node reports ready: its schema exists and its schedule is loaded.</summary>
+    public async Task<HttpClient> ReadyClientAsync()
+    {
+        var client = CreateClient();
+        await Wait.Until(async () => (await client.GetAsync("/readyz")).StatusCode == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), $"node {NodeId} reports ready");
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>

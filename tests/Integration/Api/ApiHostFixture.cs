@@ -1,4 +1,3 @@
-using System.Net;
 using JobLog.Integration.Fixtures;
 using Xunit;
 
@@ -10,22 +9,12 @@ public sealed class ApiHostFixture : IAsyncLifetime
     private readonly Lock _gate = new();
     private ApiHost? _host;
 
-    public HttpClient Client(PostgresFixture postgres)
+    /// <summary>A client of the class's host once it reports ready: its schema exists and its schedule is loaded.</summary>
+    public Task<HttpClient> ReadyClientAsync(PostgresFixture postgres)
     {
         lock (_gate)
-        {
             _host ??= new ApiHost(postgres.ConnectionString);
-            return _host.CreateClient();
-        }
-    }
-
-    /// <summary>A client of the class's host once it reports ready: its schema exists and its schedule is loaded.</summary>
-    public async Task<HttpClient> ReadyClientAsync(PostgresFixture postgres)
-    {
-        var client = Client(postgres);
-        await Wait.Until(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(60), "the API reports ready");
-        return client;
+        return _host.ReadyClientAsync();
     }
 
     public ApiHost Host => _host ?? throw new InvalidOperationException("No client was created yet.");

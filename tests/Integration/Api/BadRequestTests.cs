@@ -6,11 +6,15 @@ using static JobLog.Integration.Api.Http;
 namespace JobLog.Integration.Api;
 
 [Collection(PostgresFixture.Collection)]
-public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public sealed class BadRequestTests(PostgresFixture postgres, ApiHostFixture host) : IClassFixture<ApiHostFixture>, IAsyncLifetime
 {
     private const string Known = "known-job";
     private const string Valid = """{"name":"n","cron":"0 3 * * *","target":{"url":"https://example.test/h"}}""";
-    private readonly HttpClient _client = host.Client(postgres);
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await host.ReadyClientAsync(postgres);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     public static TheoryData<string, string, string, string?, string?, string?, int, string> Cases => new()
     {

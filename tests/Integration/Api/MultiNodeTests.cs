@@ -29,8 +29,8 @@ public sealed class MultiNodeTests(PostgresFixture postgres) : IAsyncLifetime
             ["JobLog:CatchUp:ReconcileInterval"] = "01:00:00",
         };
         await using var lagging = new ApiHost(postgres.ConnectionString, _first.Schema) { NodeId = "node-c", Settings = frozen };
-        var c = lagging.CreateClient();
-        var b = _second.CreateClient();
+        var b = await _second.ReadyClientAsync();
+        var c = await lagging.ReadyClientAsync();
         var id = NewId();
         await c.CreateJob(id);
         await Expect(await b.Send(HttpMethod.Post, $"/jobs/{id}/pause", null, "\"1\""), HttpStatusCode.OK);
@@ -51,8 +51,9 @@ public sealed class MultiNodeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_job_created_on_one_node_appears_in_the_other_nodes_list_and_schedule()
     {
-        var a = _first.CreateClient();
-        var b = _second.CreateClient();
+        // One after the other: two nodes creating a fresh schema at once race on Marten's DDL.
+        var a = await _first.ReadyClientAsync();
+        var b = await _second.ReadyClientAsync();
         var id = NewId();
 
         await a.CreateJob(id);
@@ -67,8 +68,9 @@ public sealed class MultiNodeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_stale_write_through_the_other_node_is_412_and_its_node_is_named_in_history()
     {
-        var a = _first.CreateClient();
-        var b = _second.CreateClient();
+        // One after the other: two nodes creating a fresh schema at once race on Marten's DDL.
+        var a = await _first.ReadyClientAsync();
+        var b = await _second.ReadyClientAsync();
         var id = NewId();
         await a.CreateJob(id);
         await Expect(await b.Send(HttpMethod.Post, $"/jobs/{id}/pause", null, "\"1\""), HttpStatusCode.OK);
