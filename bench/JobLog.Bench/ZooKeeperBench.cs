@@ -165,7 +165,7 @@ public sealed class ZooKeeperBench : IBenchSuite
             PayloadBytes.ToString(CultureInfo.InvariantCulture),
             ((long)workload.Warmup.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         ];
-        var (exitCode, stdout, stderr) = await RunAsync("java", arguments, PeerTimeout, ct);
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("java", arguments, null, PeerTimeout, "The Java peer", ct);
         var line = stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("ops_per_sec=", StringComparison.Ordinal));
         if (exitCode != 0 || line is null)
             throw new InvalidOperationException($"The Java peer failed (exit code {exitCode}).{Environment.NewLine}stdout: {stdout}{Environment.NewLine}stderr: {stderr}");
@@ -195,7 +195,7 @@ public sealed class ZooKeeperBench : IBenchSuite
                 "-d", output,
                 source,
             ];
-            var (exitCode, stdout, stderr) = await RunAsync("javac", arguments, TimeSpan.FromMinutes(2), ct);
+            var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("javac", arguments, null, TimeSpan.FromMinutes(2), "javac", ct);
             if (exitCode != 0)
                 throw new InvalidOperationException($"javac failed (exit code {exitCode}).{Environment.NewLine}{stdout}{stderr}");
         }
@@ -215,37 +215,6 @@ public sealed class ZooKeeperBench : IBenchSuite
             }
         }
         throw new FileNotFoundException("bench/peer/ZkPeerBench.java not found above the bench binary or the current directory.");
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string program, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (ct.IsCancellationRequested)
-                throw;
-            throw new TimeoutException($"{program} did not finish within {timeout}.{Environment.NewLine}{await stdout}{await stderr}");
-        }
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private sealed record Peer(string Classpath);

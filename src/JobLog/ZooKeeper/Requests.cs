@@ -3,7 +3,7 @@ namespace JobLog.ZooKeeper;
 // The concrete requests are small and only meaningful together, so they share this file.
 
 internal sealed class CreateRequest(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl> acl, TimeSpan? ttl)
-    : Request<CreatedNode>(path)
+    : ResultRequest<CreatedNode>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.ForCreate(mode);
 
@@ -19,19 +19,11 @@ internal sealed class CreateRequest(string path, ReadOnlyMemory<byte> data, Crea
             writer.WriteLong((long)value.TotalMilliseconds);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-        {
-            Fail(error);
-            return;
-        }
-
-        Succeed(new CreatedNode(client.StripChroot(body.ReadRequiredString()), body.ReadStat()));
-    }
+    protected override CreatedNode ReadResult(ref JuteReader body, ZooKeeperClient client) =>
+        new(client.StripChroot(body.ReadRequiredString()), body.ReadStat());
 }
 
-internal sealed class DeleteRequest(string path, int version) : Request<bool>(path)
+internal sealed class DeleteRequest(string path, int version) : ResultRequest<bool>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.Delete;
 
@@ -41,13 +33,7 @@ internal sealed class DeleteRequest(string path, int version) : Request<bool>(pa
         writer.WriteInt(version);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-            Fail(error);
-        else
-            Succeed(true);
-    }
+    protected override bool ReadResult(ref JuteReader body, ZooKeeperClient client) => true;
 }
 
 internal sealed class ExistsRequest(string path, bool watch) : Request<Stat?>(path)
@@ -83,7 +69,7 @@ internal sealed class ExistsRequest(string path, bool watch) : Request<Stat?>(pa
     }
 }
 
-internal sealed class GetDataRequest(string path, bool watch) : Request<NodeData>(path)
+internal sealed class GetDataRequest(string path, bool watch) : ResultRequest<NodeData>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.GetData;
 
@@ -93,23 +79,17 @@ internal sealed class GetDataRequest(string path, bool watch) : Request<NodeData
         writer.WriteBool(watch);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    protected override NodeData ReadResult(ref JuteReader body, ZooKeeperClient client)
     {
-        if (error != ErrorCode.Ok)
-        {
-            Fail(error);
-            return;
-        }
-
         var data = body.ReadBuffer() ?? [];
         var stat = body.ReadStat();
         if (watch)
             client.Watches.Add(WatchKind.Data, NodePath);
-        Succeed(new NodeData(data, stat));
+        return new NodeData(data, stat);
     }
 }
 
-internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int version) : Request<Stat>(path)
+internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int version) : ResultRequest<Stat>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.SetData;
 
@@ -122,16 +102,10 @@ internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int
         writer.WriteInt(version);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-            Fail(error);
-        else
-            Succeed(body.ReadStat());
-    }
+    protected override Stat ReadResult(ref JuteReader body, ZooKeeperClient client) => body.ReadStat();
 }
 
-internal sealed class GetChildrenRequest(string path, bool watch) : Request<NodeChildren>(path)
+internal sealed class GetChildrenRequest(string path, bool watch) : ResultRequest<NodeChildren>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.GetChildren2;
 
@@ -141,14 +115,8 @@ internal sealed class GetChildrenRequest(string path, bool watch) : Request<Node
         writer.WriteBool(watch);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    protected override NodeChildren ReadResult(ref JuteReader body, ZooKeeperClient client)
     {
-        if (error != ErrorCode.Ok)
-        {
-            Fail(error);
-            return;
-        }
-
         var count = body.ReadInt();
         if (count < -1 || count > body.Remaining / 4)
             throw new ProtocolViolationException($"child count {count} does not fit the frame");
@@ -158,26 +126,20 @@ internal sealed class GetChildrenRequest(string path, bool watch) : Request<Node
         var stat = body.ReadStat();
         if (watch)
             client.Watches.Add(WatchKind.Child, NodePath);
-        Succeed(new NodeChildren(children, stat));
+        return new NodeChildren(children, stat);
     }
 }
 
-internal sealed class SyncRequest(string path) : Request<string>(path)
+internal sealed class SyncRequest(string path) : ResultRequest<string>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.Sync;
 
     public override void WriteBody(FrameWriter writer, string? chroot) => writer.WritePath(chroot, NodePath);
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-            Fail(error);
-        else
-            Succeed(client.StripChroot(body.ReadRequiredString()));
-    }
+    protected override string ReadResult(ref JuteReader body, ZooKeeperClient client) => client.StripChroot(body.ReadRequiredString());
 }
 
-internal sealed class AddWatchRequest(string path, AddWatchMode mode) : Request<bool>(path)
+internal sealed class AddWatchRequest(string path, AddWatchMode mode) : ResultRequest<bool>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.AddWatch;
 
@@ -187,20 +149,14 @@ internal sealed class AddWatchRequest(string path, AddWatchMode mode) : Request<
         writer.WriteInt((int)mode);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
+    protected override bool ReadResult(ref JuteReader body, ZooKeeperClient client)
     {
-        if (error != ErrorCode.Ok)
-        {
-            Fail(error);
-            return;
-        }
-
         client.Watches.Add(mode == AddWatchMode.Persistent ? WatchKind.Persistent : WatchKind.PersistentRecursive, NodePath);
-        Succeed(true);
+        return true;
     }
 }
 
-internal sealed class RemoveWatchesRequest(string path, WatcherType type) : Request<IReadOnlyList<WatchEventType>>(path)
+internal sealed class RemoveWatchesRequest(string path, WatcherType type) : ResultRequest<IReadOnlyList<WatchEventType>>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.RemoveWatches;
 
@@ -210,13 +166,8 @@ internal sealed class RemoveWatchesRequest(string path, WatcherType type) : Requ
         writer.WriteInt((int)type);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-            Fail(error);
-        else
-            Succeed(client.Watches.Remove(NodePath, type));
-    }
+    protected override IReadOnlyList<WatchEventType> ReadResult(ref JuteReader body, ZooKeeperClient client) =>
+        client.Watches.Remove(NodePath, type);
 }
 
 internal sealed class CloseSessionRequest() : Request<bool>(null)
@@ -231,7 +182,7 @@ internal sealed class CloseSessionRequest() : Request<bool>(null)
 }
 
 /// <summary>xid −4; the server answers auth out of band (ahead of queued requests), so these are matched on their own queue.</summary>
-internal sealed class AuthRequest(string scheme, byte[] auth) : Request<bool>(null)
+internal sealed class AuthRequest(string scheme, byte[] auth) : ResultRequest<bool>(null)
 {
     public string Scheme => scheme;
 
@@ -248,13 +199,7 @@ internal sealed class AuthRequest(string scheme, byte[] auth) : Request<bool>(nu
         writer.WriteBuffer(auth);
     }
 
-    public override void OnReply(ErrorCode error, ref JuteReader body, ZooKeeperClient client)
-    {
-        if (error != ErrorCode.Ok)
-            Fail(error);
-        else
-            Succeed(true);
-    }
+    protected override bool ReadResult(ref JuteReader body, ZooKeeperClient client) => true;
 }
 
 /// <summary>xid −2; fire-and-forget, never completed, so one instance serves every ping.</summary>

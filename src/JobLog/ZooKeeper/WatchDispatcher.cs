@@ -42,16 +42,7 @@ internal sealed class WatchDispatcher
     public void Abandon()
     {
         Complete();
-        ImmutableArray<Subscription> subscribers;
-        lock (_gate)
-        {
-            subscribers = _subscribers;
-            _subscribers = [];
-            _ended = true;
-        }
-
-        foreach (var subscriber in subscribers)
-            subscriber.End();
+        EndAll();
     }
 
     public IDisposable Subscribe(Func<WatchEvent, CancellationToken, ValueTask> handler)
@@ -117,15 +108,21 @@ internal sealed class WatchDispatcher
             }
         }
 
-        ImmutableArray<Subscription> remaining;
+        EndAll();
+    }
+
+    /// <summary>Ends every subscription and marks the dispatcher ended, so a later subscription is ended as it arrives.</summary>
+    private void EndAll()
+    {
+        ImmutableArray<Subscription> subscribers;
         lock (_gate)
         {
-            remaining = _subscribers;
+            subscribers = _subscribers;
             _subscribers = [];
             _ended = true;
         }
 
-        foreach (var subscriber in remaining)
+        foreach (var subscriber in subscribers)
             subscriber.End();
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace JobLog.Integration.Fixtures;
 
 /// <summary>Runs ZooKeeper's own command line client (org.apache.zookeeper.ZooKeeperMain, what zkCli.sh runs) against a server.</summary>
@@ -21,14 +19,7 @@ public static class ZkCli
         ArgumentOutOfRangeException.ThrowIfZero(commands.Count);
         // zkCli.sh itself would log at INFO through /etc/zookeeper/conf; calling the class directly with the no-op
         // slf4j binding keeps standard output to what the commands print.
-        var info = new ProcessStartInfo("java")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        string[] arguments =
+        List<string> arguments =
         [
             "-Xmx128m",
             "-XX:+UseSerialGC",
@@ -38,42 +29,15 @@ public static class ZkCli
             "org.apache.zookeeper.ZooKeeperMain",
             "-server", connectionString,
         ];
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
         if (commands.Count == 1)
-        {
-            foreach (var word in SplitCommand(commands[0]))
-                info.ArgumentList.Add(word);
-        }
+            arguments.AddRange(SplitCommand(commands[0]));
 
         ZooKeeperServer.EnsureInstalled();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start java for zkCli.");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        if (commands.Count > 1)
-        {
-            foreach (var command in commands)
-                await process.StandardInput.WriteLineAsync(command.AsMemory(), ct);
-        }
-        process.StandardInput.Close();
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (ct.IsCancellationRequested)
-                throw;
-            throw new TimeoutException(
-                $"zkCli against {connectionString} did not finish within {timeout}: {string.Join(" ; ", commands)}{Environment.NewLine}" +
-                $"stdout: {await stdout}{Environment.NewLine}stderr: {await stderr}");
-        }
-        return new ZkCliResult(process.ExitCode, await stdout, await stderr);
+        // Standard input is closed at once when the command is on the command line, so zkCli never waits on it.
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(
+            "java", arguments, commands.Count > 1 ? commands : [], timeout,
+            $"zkCli against {connectionString} ({string.Join(" ; ", commands)})", ct);
+        return new ZkCliResult(exitCode, stdout, stderr);
     }
 
     private static IEnumerable<string> SplitCommand(string command)

@@ -6,43 +6,43 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class AclTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class AclTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper)
 {
-    private ZooKeeperClient _owner = null!;
     private ZooKeeperClient _stranger = null!;
-    private string _root = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Creates the test's znodes; the stranger is a second session.</summary>
+    private ZooKeeperClient Owner => Client;
+
+    public override async Task InitializeAsync()
     {
-        _owner = await ConnectAsync(zookeeper.ConnectionString);
-        _stranger = await ConnectAsync(zookeeper.ConnectionString);
-        _root = await NewRootAsync(_owner);
+        await base.InitializeAsync();
+        _stranger = await ConnectAsync(Fixture.ConnectionString);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _owner.DisposeAsync();
+        await base.DisposeAsync();
         await _stranger.DisposeAsync();
     }
 
     [Fact]
     public async Task A_digest_acl_refuses_another_identity_with_NoAuth()
     {
-        await _owner.AddDigestAuthAsync("alice", "secret", Timeout());
-        var path = await _owner.CreateAsync($"{_root}/d", Bytes("mine"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
+        await Owner.AddDigestAuthAsync("alice", "secret", Timeout());
+        var path = await Owner.CreateAsync($"{Root}/d", Bytes("mine"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
         await _stranger.AddDigestAuthAsync("mallory", "guess", Timeout());
 
         var error = await Assert.ThrowsAsync<NoAuthException>(() => _stranger.GetDataAsync(path, false, Timeout()));
 
         Assert.Equal(path, error.Path);
-        Assert.Equal("mine", Text((await _owner.GetDataAsync(path, false, Timeout())).Data));
+        Assert.Equal("mine", Text((await Owner.GetDataAsync(path, false, Timeout())).Data));
     }
 
     [Fact]
     public async Task A_digest_acl_admits_a_session_with_the_same_credentials()
     {
-        await _owner.AddDigestAuthAsync("alice", "secret", Timeout());
-        var path = await _owner.CreateAsync($"{_root}/d", Bytes("shared"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
+        await Owner.AddDigestAuthAsync("alice", "secret", Timeout());
+        var path = await Owner.CreateAsync($"{Root}/d", Bytes("shared"), CreateMode.Persistent, [Acl.Digest("alice", "secret")], Timeout());
 
         await _stranger.AddDigestAuthAsync("alice", "secret", Timeout());
 
@@ -52,24 +52,24 @@ public sealed class AclTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task A_creator_all_acl_belongs_to_the_authenticated_creator()
     {
-        await _owner.AddDigestAuthAsync("bob", "pw", Timeout());
-        var path = await _owner.CreateAsync($"{_root}/c", Bytes("x"), CreateMode.Persistent, Acl.CreatorAll, Timeout());
+        await Owner.AddDigestAuthAsync("bob", "pw", Timeout());
+        var path = await Owner.CreateAsync($"{Root}/c", Bytes("x"), CreateMode.Persistent, Acl.CreatorAll, Timeout());
 
         await Assert.ThrowsAsync<NoAuthException>(() => _stranger.SetDataAsync(path, Bytes("y"), -1, Timeout()));
-        await _owner.SetDataAsync(path, Bytes("z"), -1, Timeout());
+        await Owner.SetDataAsync(path, Bytes("z"), -1, Timeout());
     }
 
     [Fact]
     public async Task A_creator_all_acl_without_credentials_is_an_InvalidAcl()
     {
         await Assert.ThrowsAsync<InvalidAclException>(
-            () => _stranger.CreateAsync($"{_root}/c", Bytes(""), CreateMode.Persistent, Acl.CreatorAll, Timeout()));
+            () => _stranger.CreateAsync($"{Root}/c", Bytes(""), CreateMode.Persistent, Acl.CreatorAll, Timeout()));
     }
 
     [Fact]
     public async Task A_read_only_acl_allows_reads_and_refuses_writes()
     {
-        var path = await _owner.CreateAsync($"{_root}/r", Bytes("ro"), CreateMode.Persistent, Acl.ReadOnly, Timeout());
+        var path = await Owner.CreateAsync($"{Root}/r", Bytes("ro"), CreateMode.Persistent, Acl.ReadOnly, Timeout());
 
         Assert.Equal("ro", Text((await _stranger.GetDataAsync(path, false, Timeout())).Data));
         await Assert.ThrowsAsync<NoAuthException>(() => _stranger.SetDataAsync(path, Bytes("rw"), -1, Timeout()));

@@ -6,23 +6,25 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class ChrootTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class ChrootTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper, "chroot")
 {
-    private ZooKeeperClient _plain = null!;
     private ZooKeeperClient _rooted = null!;
-    private string _chroot = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Sees the whole tree, to check where the rooted client's paths really land.</summary>
+    private ZooKeeperClient Plain => Client;
+
+    private string Chroot => Root;
+
+    public override async Task InitializeAsync()
     {
-        _plain = await ConnectAsync(zookeeper.ConnectionString);
-        _chroot = await NewRootAsync(_plain, "chroot");
-        _rooted = await ConnectAsync(zookeeper.ConnectionString + _chroot);
+        await base.InitializeAsync();
+        _rooted = await ConnectAsync(Fixture.ConnectionString + Chroot);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _rooted.DisposeAsync();
-        await _plain.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public sealed class ChrootTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
 
         Assert.Equal("/a", created);
         Assert.StartsWith("/s-", sequential);
-        Assert.Equal("in", Text((await _plain.GetDataAsync($"{_chroot}/a", false, Timeout())).Data));
+        Assert.Equal("in", Text((await Plain.GetDataAsync($"{Chroot}/a", false, Timeout())).Data));
         Assert.Equal(["a", sequential[1..]], (await _rooted.GetChildrenAsync("/", false, Timeout())).Children.Order());
     }
 
@@ -44,8 +46,8 @@ public sealed class ChrootTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
         await using var events = _rooted.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);
         await _rooted.AddWatchAsync("/", AddWatchMode.PersistentRecursive, Timeout());
 
-        await _plain.CreateAsync($"{_chroot}/w", Bytes(""), CreateMode.Persistent, null, Timeout());
-        await _plain.SetDataAsync(_chroot, Bytes("root changed"), -1, Timeout());
+        await Plain.CreateAsync($"{Chroot}/w", Bytes(""), CreateMode.Persistent, null, Timeout());
+        await Plain.SetDataAsync(Chroot, Bytes("root changed"), -1, Timeout());
 
         Assert.Equal(
             [new WatchEvent(WatchEventType.NodeCreated, "/w"), new WatchEvent(WatchEventType.NodeDataChanged, "/")],
@@ -59,7 +61,7 @@ public sealed class ChrootTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
         var result = await _rooted.MultiAsync([MultiOp.Create("/m", Bytes("")), MultiOp.SetData("/m", Bytes("1"))], Timeout());
 
         Assert.Equal("/m", result.Results[0].Path);
-        Assert.NotNull(await _plain.ExistsAsync($"{_chroot}/m", false, Timeout()));
+        Assert.NotNull(await Plain.ExistsAsync($"{Chroot}/m", false, Timeout()));
     }
 
     [Fact]

@@ -24,10 +24,7 @@ public sealed class FailoverTests
         await client.GetDataAsync(root, true, Timeout());
         var session = client.SessionId;
 
-        await server.StopAsync(Timeout());
-        await states.WaitForAsync(SessionState.Disconnected, Recovery);
-        await server.StartAsync(Timeout());
-        await states.WaitForAsync(SessionState.Connected, Recovery, after: 2);
+        await RestartAsync(server, states);
 
         Assert.Equal(session, client.SessionId);
         Assert.NotNull(await client.ExistsAsync(ephemeral, false, Timeout()));
@@ -77,10 +74,7 @@ public sealed class FailoverTests
         var paths = Enumerable.Range(0, 2500).Select(i => $"{root}/{i:D5}-{new string('w', 90)}").ToList();
         await Task.WhenAll(paths.Select(p => client.ExistsAsync(p, true, Timeout())));
 
-        await server.StopAsync(Timeout());
-        await states.WaitForAsync(SessionState.Disconnected, Recovery);
-        await server.StartAsync(Timeout());
-        await states.WaitForAsync(SessionState.Connected, Recovery, after: 2);
+        await RestartAsync(server, states);
         await using var other = await ConnectAsync(server.ConnectionString);
         await other.CreateAsync(paths[0], Bytes(""), CreateMode.Persistent, null, Timeout());
         await other.CreateAsync(paths[^1], Bytes(""), CreateMode.Persistent, null, Timeout());
@@ -133,5 +127,14 @@ public sealed class FailoverTests
         await other.CreateAsync($"{root}/after", Bytes(""), CreateMode.Persistent, null, Timeout());
         Assert.Equal([new WatchEvent(WatchEventType.NodeCreated, $"{root}/after")], await TakeAsync(events, 1, Patience));
         await stop.CancelAsync();
+    }
+
+    /// <summary>Stops the server until the client notices, then starts it again and waits for the client to reconnect.</summary>
+    private static async Task RestartAsync(ZooKeeperServer server, StateRecorder states)
+    {
+        await server.StopAsync(Timeout());
+        await states.WaitForAsync(SessionState.Disconnected, Recovery);
+        await server.StartAsync(Timeout());
+        await states.WaitForAsync(SessionState.Connected, Recovery, after: 2);
     }
 }

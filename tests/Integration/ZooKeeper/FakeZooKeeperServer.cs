@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 
 namespace JobLog.Integration.ZooKeeper;
@@ -13,13 +12,10 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
     /// <summary>What the fake does with a client request after the handshake: (connection number, xid, opcode, stream).</summary>
     public delegate Task RequestHandler(int connection, int xid, int opCode, NetworkStream stream, CancellationToken cancellationToken);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<int, NetworkStream, CancellationToken, Task>? _afterHandshake;
     private readonly RequestHandler? _onRequest;
     private readonly int _negotiatedTimeoutMs;
-    private readonly Task _accepting;
-    private readonly List<Task> _connections = [];
+    private readonly LoopbackListener _listener;
     private int _accepted;
 
     public FakeZooKeeperServer(
@@ -30,11 +26,10 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
         _afterHandshake = afterHandshake;
         _onRequest = onRequest;
         _negotiatedTimeoutMs = negotiatedTimeoutMs;
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _listener = new LoopbackListener(ServeAsync);
     }
 
-    public string ConnectionString => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string ConnectionString => _listener.ConnectionString;
 
     /// <summary>How many handshakes were answered.</summary>
     public int Handshakes => Volatile.Read(ref _accepted);
@@ -49,39 +44,12 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
         return frame;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        Task[] connections;
-        lock (_connections)
-            connections = [.. _connections];
-        await Task.WhenAll(connections);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
-    private async Task AcceptAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                lock (_connections)
-                    _connections.Add(ServeAsync(socket));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, CancellationToken token)
     {
         using var _ = socket;
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        var token = _stop.Token;
         try
         {
             await ReadFrameAsync(stream, token);

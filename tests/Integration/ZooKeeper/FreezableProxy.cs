@@ -9,11 +9,8 @@ namespace JobLog.Integration.ZooKeeper;
 /// </summary>
 internal sealed class FreezableProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _pumps = [];
-    private readonly Task _accepting;
+    private readonly LoopbackListener _listener;
     private readonly List<Socket> _sockets = [];
     private TaskCompletionSource _open = NewGate(open: true);
     private long _bytesUp;
@@ -21,11 +18,10 @@ internal sealed class FreezableProxy : IAsyncDisposable
     public FreezableProxy(int targetPort)
     {
         _targetPort = targetPort;
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _listener = new LoopbackListener(ConnectAsync);
     }
 
-    public string ConnectionString => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string ConnectionString => _listener.ConnectionString;
 
     public void Freeze() => Interlocked.CompareExchange(ref _open, NewGate(open: false), _open);
 
@@ -47,15 +43,10 @@ internal sealed class FreezableProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        // Every wait on the gate takes the listener's token, so stopping it releases them all; the thaw only leaves
+        // the gate open for good.
+        await _listener.DisposeAsync();
         Thaw();
-        _listener.Stop();
-        await _accepting;
-        Task[] pumps;
-        lock (_pumps)
-            pumps = [.. _pumps];
-        await Task.WhenAll(pumps);
-        _stop.Dispose();
     }
 
     private static TaskCompletionSource NewGate(bool open)
@@ -68,35 +59,19 @@ internal sealed class FreezableProxy : IAsyncDisposable
 
     private Task WaitOpenAsync(CancellationToken cancellationToken) => Volatile.Read(ref _open).Task.WaitAsync(cancellationToken);
 
-    private async Task AcceptAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var client = await _listener.AcceptSocketAsync(_stop.Token);
-                lock (_pumps)
-                    _pumps.Add(ConnectAsync(client));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private async Task ConnectAsync(Socket client)
+    private async Task ConnectAsync(Socket client, CancellationToken stopping)
     {
         using var _ = client;
         lock (_sockets)
             _sockets.Add(client);
         try
         {
-            await WaitOpenAsync(_stop.Token);
+            await WaitOpenAsync(stopping);
             using var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             lock (_sockets)
                 _sockets.Add(server);
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            await server.ConnectAsync(IPAddress.Loopback, _targetPort, stopping);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var up = PumpAsync(client, server, linked.Token, up: true);
             var down = PumpAsync(server, client, linked.Token, up: false);
             await Task.WhenAny(up, down);

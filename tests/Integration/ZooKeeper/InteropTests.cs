@@ -10,21 +10,29 @@ namespace JobLog.Integration.ZooKeeper;
 
 /// <summary>Our client and ZooKeeper's own command line client (zkCli) see the same znodes, on a real server.</summary>
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class InteropTests(ZooKeeperFixture zookeeper)
+public sealed class InteropTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private readonly CancellationTokenSource _timeout = new(Deadline);
+    private readonly string _path = ZooKeeperFixture.UniquePath("interop");
+    private ZooKeeperClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await ConnectAsync(_timeout.Token);
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        _timeout.Dispose();
+    }
 
     [Fact]
     public async Task Data_written_by_our_client_is_read_back_by_zkCli()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var path = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
-
-        await client.CreateAsync(path, Encoding.UTF8.GetBytes("created by joblog"), CreateMode.Persistent, null, timeout.Token);
-        var created = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {path}"], timeout.Token);
-        await client.SetDataAsync(path, Encoding.UTF8.GetBytes("set by joblog"), -1, timeout.Token);
-        var changed = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {path}"], timeout.Token);
+        await _client.CreateAsync(_path, Encoding.UTF8.GetBytes("created by joblog"), CreateMode.Persistent, null, _timeout.Token);
+        var created = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {_path}"], _timeout.Token);
+        await _client.SetDataAsync(_path, Encoding.UTF8.GetBytes("set by joblog"), -1, _timeout.Token);
+        var changed = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {_path}"], _timeout.Token);
 
         Assert.Equal(["created by joblog"], created.OutputLines);
         Assert.Equal(["set by joblog"], changed.OutputLines);
@@ -33,16 +41,12 @@ public sealed class InteropTests(ZooKeeperFixture zookeeper)
     [Fact]
     public async Task Data_written_by_zkCli_is_read_by_our_client()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var path = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
-
-        var created = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"create {path} \"created by zkcli\""], timeout.Token);
+        var created = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"create {_path} \"created by zkcli\""], _timeout.Token);
         Assert.True(created.ExitCode == 0, created.StandardError);
-        var afterCreate = await client.GetDataAsync(path, false, timeout.Token);
-        var set = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"set {path} \"set by zkcli\""], timeout.Token);
+        var afterCreate = await _client.GetDataAsync(_path, false, _timeout.Token);
+        var set = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"set {_path} \"set by zkcli\""], _timeout.Token);
         Assert.True(set.ExitCode == 0, set.StandardError);
-        var afterSet = await client.GetDataAsync(path, false, timeout.Token);
+        var afterSet = await _client.GetDataAsync(_path, false, _timeout.Token);
 
         Assert.Equal("created by zkcli", Encoding.UTF8.GetString(afterCreate.Data));
         Assert.Equal("set by zkcli", Encoding.UTF8.GetString(afterSet.Data));
@@ -51,77 +55,64 @@ public sealed class InteropTests(ZooKeeperFixture zookeeper)
     [Fact]
     public async Task A_znode_deleted_by_our_client_is_gone_for_zkCli()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var path = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
-        await client.CreateAsync(path, Encoding.UTF8.GetBytes("short lived"), CreateMode.Persistent, null, timeout.Token);
+        await _client.CreateAsync(_path, Encoding.UTF8.GetBytes("short lived"), CreateMode.Persistent, null, _timeout.Token);
 
-        await client.DeleteAsync(path, -1, timeout.Token);
-        var read = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {path}"], timeout.Token);
+        await _client.DeleteAsync(_path, -1, _timeout.Token);
+        var read = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"get {_path}"], _timeout.Token);
 
         Assert.NotEqual(0, read.ExitCode);
-        Assert.Contains($"Node does not exist: {path}", read.StandardError);
+        Assert.Contains($"Node does not exist: {_path}", read.StandardError);
     }
 
     [Fact]
     public async Task An_ephemeral_node_of_ours_shows_our_session_as_owner_to_zkCli()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var path = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
+        await _client.CreateAsync(_path, Encoding.UTF8.GetBytes("mine"), CreateMode.Ephemeral, null, _timeout.Token);
+        var stat = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"stat {_path}"], _timeout.Token);
 
-        await client.CreateAsync(path, Encoding.UTF8.GetBytes("mine"), CreateMode.Ephemeral, null, timeout.Token);
-        var stat = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"stat {path}"], timeout.Token);
-
-        Assert.Contains($"ephemeralOwner = 0x{client.SessionId.ToString("x", CultureInfo.InvariantCulture)}", stat.OutputLines);
+        Assert.Contains($"ephemeralOwner = 0x{_client.SessionId.ToString("x", CultureInfo.InvariantCulture)}", stat.OutputLines);
     }
 
     [Fact]
     public async Task A_change_made_with_zkCli_fires_our_one_shot_data_watch()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var path = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
         var events = Channel.CreateUnbounded<WatchEvent>();
-        using var subscription = client.SubscribeWatchEvents((e, _) => events.Writer.WriteAsync(e, CancellationToken.None));
-        await client.CreateAsync(path, Encoding.UTF8.GetBytes("before"), CreateMode.Persistent, null, timeout.Token);
-        await client.GetDataAsync(path, true, timeout.Token);
+        using var subscription = _client.SubscribeWatchEvents((e, _) => events.Writer.WriteAsync(e, CancellationToken.None));
+        await _client.CreateAsync(_path, Encoding.UTF8.GetBytes("before"), CreateMode.Persistent, null, _timeout.Token);
+        await _client.GetDataAsync(_path, true, _timeout.Token);
 
-        var set = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"set {path} after"], timeout.Token);
+        var set = await ZkCli.RunAsync(zookeeper.ConnectionString, [$"set {_path} after"], _timeout.Token);
         Assert.True(set.ExitCode == 0, set.StandardError);
 
-        var fired = await NextEventAsync(events.Reader, e => e.Path == path, $"a watch event on {path}", timeout.Token);
-        Assert.Equal(new WatchEvent(WatchEventType.NodeDataChanged, path), fired);
-        Assert.Equal("after", Encoding.UTF8.GetString((await client.GetDataAsync(path, false, timeout.Token)).Data));
+        var fired = await NextEventAsync(events.Reader, e => e.Path == _path, $"a watch event on {_path}", _timeout.Token);
+        Assert.Equal(new WatchEvent(WatchEventType.NodeDataChanged, _path), fired);
+        Assert.Equal("after", Encoding.UTF8.GetString((await _client.GetDataAsync(_path, false, _timeout.Token)).Data));
     }
 
     [Fact]
     public async Task Nodes_created_changed_and_deleted_with_zkCli_fire_our_persistent_recursive_watch()
     {
-        using var timeout = new CancellationTokenSource(Deadline);
-        var root = ZooKeeperFixture.UniquePath("interop");
-        await using var client = await ConnectAsync(timeout.Token);
         var events = Channel.CreateUnbounded<WatchEvent>();
-        using var subscription = client.SubscribeWatchEvents((e, _) => events.Writer.WriteAsync(e, CancellationToken.None));
-        await client.CreateAsync(root, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, timeout.Token);
-        await client.AddWatchAsync(root, AddWatchMode.PersistentRecursive, timeout.Token);
+        using var subscription = _client.SubscribeWatchEvents((e, _) => events.Writer.WriteAsync(e, CancellationToken.None));
+        await _client.CreateAsync(_path, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, _timeout.Token);
+        await _client.AddWatchAsync(_path, AddWatchMode.PersistentRecursive, _timeout.Token);
 
         var cli = await ZkCli.RunAsync(
             zookeeper.ConnectionString,
-            [$"create {root}/a one", $"create {root}/a/b two", $"set {root}/a/b three", $"delete {root}/a/b"],
-            timeout.Token);
+            [$"create {_path}/a one", $"create {_path}/a/b two", $"set {_path}/a/b three", $"delete {_path}/a/b"],
+            _timeout.Token);
         Assert.DoesNotContain("Exception", cli.StandardError);
 
         WatchEvent[] expected =
         [
-            new(WatchEventType.NodeCreated, $"{root}/a"),
-            new(WatchEventType.NodeCreated, $"{root}/a/b"),
-            new(WatchEventType.NodeDataChanged, $"{root}/a/b"),
-            new(WatchEventType.NodeDeleted, $"{root}/a/b"),
+            new(WatchEventType.NodeCreated, $"{_path}/a"),
+            new(WatchEventType.NodeCreated, $"{_path}/a/b"),
+            new(WatchEventType.NodeDataChanged, $"{_path}/a/b"),
+            new(WatchEventType.NodeDeleted, $"{_path}/a/b"),
         ];
         var received = new List<WatchEvent>();
         foreach (var _ in expected)
-            received.Add(await NextEventAsync(events.Reader, e => e.Path.StartsWith(root, StringComparison.Ordinal), $"{expected.Length} events under {root}, got {received.Count}", timeout.Token));
+            received.Add(await NextEventAsync(events.Reader, e => e.Path.StartsWith(_path, StringComparison.Ordinal), $"{expected.Length} events under {_path}, got {received.Count}", _timeout.Token));
         Assert.Equal(expected, received);
     }
 

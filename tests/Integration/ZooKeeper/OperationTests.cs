@@ -7,27 +7,16 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class OperationTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper)
 {
-    private ZooKeeperClient _client = null!;
-    private string _root = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = await ConnectAsync(zookeeper.ConnectionString);
-        _root = await NewRootAsync(_client);
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
-
     [Fact]
     public async Task Create_then_get_data_returns_the_bytes_and_version_zero()
     {
-        var path = await _client.CreateAsync($"{_root}/a", Bytes("hello"), CreateMode.Persistent, null, Timeout());
+        var path = await Client.CreateAsync($"{Root}/a", Bytes("hello"), CreateMode.Persistent, null, Timeout());
 
-        var node = await _client.GetDataAsync(path, false, Timeout());
+        var node = await Client.GetDataAsync(path, false, Timeout());
 
-        Assert.Equal($"{_root}/a", path);
+        Assert.Equal($"{Root}/a", path);
         Assert.Equal("hello", Text(node.Data));
         Assert.Equal(0, node.Stat.Version);
         Assert.Equal(5, node.Stat.DataLength);
@@ -37,9 +26,9 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Create2_returns_the_stat_of_the_new_node()
     {
-        var created = await _client.Create2Async($"{_root}/a", Bytes("xy"), CreateMode.Persistent, null, null, Timeout());
+        var created = await Client.Create2Async($"{Root}/a", Bytes("xy"), CreateMode.Persistent, null, null, Timeout());
 
-        Assert.Equal($"{_root}/a", created.Path);
+        Assert.Equal($"{Root}/a", created.Path);
         Assert.Equal(2, created.Stat.DataLength);
         Assert.Equal(created.Stat.Czxid, created.Stat.Mzxid);
     }
@@ -47,88 +36,88 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Creating_an_existing_node_throws_NodeExists_with_the_path()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
 
         var error = await Assert.ThrowsAsync<NodeExistsException>(
-            () => _client.CreateAsync($"{_root}/a", Bytes("2"), CreateMode.Persistent, null, Timeout()));
+            () => Client.CreateAsync($"{Root}/a", Bytes("2"), CreateMode.Persistent, null, Timeout()));
 
         Assert.Equal(ErrorCode.NodeExists, error.Code);
-        Assert.Equal($"{_root}/a", error.Path);
-        Assert.Contains($"{_root}/a", error.Message);
+        Assert.Equal($"{Root}/a", error.Path);
+        Assert.Contains($"{Root}/a", error.Message);
     }
 
     [Fact]
     public async Task Creating_under_a_missing_parent_throws_NoNode()
     {
         await Assert.ThrowsAsync<NoNodeException>(
-            () => _client.CreateAsync($"{_root}/missing/a", Bytes("1"), CreateMode.Persistent, null, Timeout()));
+            () => Client.CreateAsync($"{Root}/missing/a", Bytes("1"), CreateMode.Persistent, null, Timeout()));
     }
 
     [Fact]
     public async Task Creating_a_child_of_an_ephemeral_throws_NoChildrenForEphemerals()
     {
-        await _client.CreateAsync($"{_root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        await Client.CreateAsync($"{Root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
         await Assert.ThrowsAsync<NoChildrenForEphemeralsException>(
-            () => _client.CreateAsync($"{_root}/e/child", Bytes(""), CreateMode.Persistent, null, Timeout()));
+            () => Client.CreateAsync($"{Root}/e/child", Bytes(""), CreateMode.Persistent, null, Timeout()));
     }
 
     [Fact]
     public async Task A_path_without_a_leading_slash_is_refused_with_BadArguments()
     {
         var error = await Assert.ThrowsAsync<BadArgumentsException>(
-            () => _client.CreateAsync("no-slash", Bytes(""), CreateMode.Persistent, null, Timeout()));
+            () => Client.CreateAsync("no-slash", Bytes(""), CreateMode.Persistent, null, Timeout()));
 
         Assert.Equal(ErrorCode.BadArguments, error.Code);
-        Assert.Equal(SessionState.Connected, _client.State);
+        Assert.Equal(SessionState.Connected, Client.State);
     }
 
     [Fact]
     public async Task Create_with_an_empty_acl_throws_InvalidAcl()
     {
         await Assert.ThrowsAsync<InvalidAclException>(
-            () => _client.CreateAsync($"{_root}/a", Bytes(""), CreateMode.Persistent, [], Timeout()));
+            () => Client.CreateAsync($"{Root}/a", Bytes(""), CreateMode.Persistent, [], Timeout()));
     }
 
     [Fact]
     public async Task Get_data_of_a_missing_node_throws_NoNode()
     {
-        var error = await Assert.ThrowsAsync<NoNodeException>(() => _client.GetDataAsync($"{_root}/missing", false, Timeout()));
+        var error = await Assert.ThrowsAsync<NoNodeException>(() => Client.GetDataAsync($"{Root}/missing", false, Timeout()));
 
-        Assert.Equal($"{_root}/missing", error.Path);
+        Assert.Equal($"{Root}/missing", error.Path);
     }
 
     [Fact]
     public async Task Set_data_at_the_current_version_bumps_the_version()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
 
-        var first = await _client.SetDataAsync($"{_root}/a", Bytes("2"), 0, Timeout());
-        var second = await _client.SetDataAsync($"{_root}/a", Bytes("3"), 1, Timeout());
+        var first = await Client.SetDataAsync($"{Root}/a", Bytes("2"), 0, Timeout());
+        var second = await Client.SetDataAsync($"{Root}/a", Bytes("3"), 1, Timeout());
 
         Assert.Equal(1, first.Version);
         Assert.Equal(2, second.Version);
-        Assert.Equal("3", Text((await _client.GetDataAsync($"{_root}/a", false, Timeout())).Data));
+        Assert.Equal("3", Text((await Client.GetDataAsync($"{Root}/a", false, Timeout())).Data));
     }
 
     [Fact]
     public async Task Set_data_at_a_stale_version_throws_BadVersion_and_changes_nothing()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
-        await _client.SetDataAsync($"{_root}/a", Bytes("2"), 0, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.SetDataAsync($"{Root}/a", Bytes("2"), 0, Timeout());
 
-        await Assert.ThrowsAsync<BadVersionException>(() => _client.SetDataAsync($"{_root}/a", Bytes("stale"), 0, Timeout()));
+        await Assert.ThrowsAsync<BadVersionException>(() => Client.SetDataAsync($"{Root}/a", Bytes("stale"), 0, Timeout()));
 
-        Assert.Equal("2", Text((await _client.GetDataAsync($"{_root}/a", false, Timeout())).Data));
+        Assert.Equal("2", Text((await Client.GetDataAsync($"{Root}/a", false, Timeout())).Data));
     }
 
     [Fact]
     public async Task Set_data_with_version_minus_one_ignores_the_version()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
-        await _client.SetDataAsync($"{_root}/a", Bytes("2"), 0, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.SetDataAsync($"{Root}/a", Bytes("2"), 0, Timeout());
 
-        var stat = await _client.SetDataAsync($"{_root}/a", Bytes("3"), -1, Timeout());
+        var stat = await Client.SetDataAsync($"{Root}/a", Bytes("3"), -1, Timeout());
 
         Assert.Equal(2, stat.Version);
     }
@@ -136,52 +125,52 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Set_data_of_a_missing_node_throws_NoNode()
     {
-        await Assert.ThrowsAsync<NoNodeException>(() => _client.SetDataAsync($"{_root}/missing", Bytes("1"), -1, Timeout()));
+        await Assert.ThrowsAsync<NoNodeException>(() => Client.SetDataAsync($"{Root}/missing", Bytes("1"), -1, Timeout()));
     }
 
     [Fact]
     public async Task Delete_at_the_current_version_removes_the_node()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
-        await _client.SetDataAsync($"{_root}/a", Bytes("2"), -1, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.SetDataAsync($"{Root}/a", Bytes("2"), -1, Timeout());
 
-        await _client.DeleteAsync($"{_root}/a", 1, Timeout());
+        await Client.DeleteAsync($"{Root}/a", 1, Timeout());
 
-        Assert.Null(await _client.ExistsAsync($"{_root}/a", false, Timeout()));
+        Assert.Null(await Client.ExistsAsync($"{Root}/a", false, Timeout()));
     }
 
     [Fact]
     public async Task Delete_at_a_stale_version_throws_BadVersion()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("1"), CreateMode.Persistent, null, Timeout());
 
-        await Assert.ThrowsAsync<BadVersionException>(() => _client.DeleteAsync($"{_root}/a", 3, Timeout()));
+        await Assert.ThrowsAsync<BadVersionException>(() => Client.DeleteAsync($"{Root}/a", 3, Timeout()));
 
-        Assert.NotNull(await _client.ExistsAsync($"{_root}/a", false, Timeout()));
+        Assert.NotNull(await Client.ExistsAsync($"{Root}/a", false, Timeout()));
     }
 
     [Fact]
     public async Task Delete_of_a_missing_node_throws_NoNode()
     {
-        await Assert.ThrowsAsync<NoNodeException>(() => _client.DeleteAsync($"{_root}/missing", -1, Timeout()));
+        await Assert.ThrowsAsync<NoNodeException>(() => Client.DeleteAsync($"{Root}/missing", -1, Timeout()));
     }
 
     [Fact]
     public async Task Delete_of_a_node_with_children_throws_NotEmpty()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes(""), CreateMode.Persistent, null, Timeout());
-        await _client.CreateAsync($"{_root}/a/b", Bytes(""), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes(""), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a/b", Bytes(""), CreateMode.Persistent, null, Timeout());
 
-        await Assert.ThrowsAsync<NotEmptyException>(() => _client.DeleteAsync($"{_root}/a", -1, Timeout()));
+        await Assert.ThrowsAsync<NotEmptyException>(() => Client.DeleteAsync($"{Root}/a", -1, Timeout()));
     }
 
     [Fact]
     public async Task Exists_returns_the_stat_of_a_node_and_null_for_a_missing_one()
     {
-        await _client.CreateAsync($"{_root}/a", Bytes("abc"), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", Bytes("abc"), CreateMode.Persistent, null, Timeout());
 
-        var present = await _client.ExistsAsync($"{_root}/a", false, Timeout());
-        var missing = await _client.ExistsAsync($"{_root}/b", false, Timeout());
+        var present = await Client.ExistsAsync($"{Root}/a", false, Timeout());
+        var missing = await Client.ExistsAsync($"{Root}/b", false, Timeout());
 
         Assert.Equal(3, present!.DataLength);
         Assert.Null(missing);
@@ -191,9 +180,9 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     public async Task Get_children_lists_the_child_names_with_the_parent_stat()
     {
         foreach (var name in new[] { "x", "y", "z" })
-            await _client.CreateAsync($"{_root}/{name}", Bytes(""), CreateMode.Persistent, null, Timeout());
+            await Client.CreateAsync($"{Root}/{name}", Bytes(""), CreateMode.Persistent, null, Timeout());
 
-        var children = await _client.GetChildrenAsync(_root, false, Timeout());
+        var children = await Client.GetChildrenAsync(Root, false, Timeout());
 
         Assert.Equal(["x", "y", "z"], children.Children.Order());
         Assert.Equal(3, children.Stat.NumChildren);
@@ -202,45 +191,45 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Get_children_of_a_missing_node_throws_NoNode()
     {
-        await Assert.ThrowsAsync<NoNodeException>(() => _client.GetChildrenAsync($"{_root}/missing", false, Timeout()));
+        await Assert.ThrowsAsync<NoNodeException>(() => Client.GetChildrenAsync($"{Root}/missing", false, Timeout()));
     }
 
     [Fact]
     public async Task Sequential_creates_append_a_ten_digit_increasing_counter()
     {
-        var first = await _client.CreateAsync($"{_root}/s-", Bytes(""), CreateMode.PersistentSequential, null, Timeout());
-        var second = await _client.CreateAsync($"{_root}/s-", Bytes(""), CreateMode.EphemeralSequential, null, Timeout());
+        var first = await Client.CreateAsync($"{Root}/s-", Bytes(""), CreateMode.PersistentSequential, null, Timeout());
+        var second = await Client.CreateAsync($"{Root}/s-", Bytes(""), CreateMode.EphemeralSequential, null, Timeout());
 
-        Assert.Matches(new Regex($"^{Regex.Escape(_root)}/s-\\d{{10}}$"), first);
-        Assert.Matches(new Regex($"^{Regex.Escape(_root)}/s-\\d{{10}}$"), second);
+        Assert.Matches(new Regex($"^{Regex.Escape(Root)}/s-\\d{{10}}$"), first);
+        Assert.Matches(new Regex($"^{Regex.Escape(Root)}/s-\\d{{10}}$"), second);
         Assert.True(string.CompareOrdinal(first, second) < 0, $"{first} should sort before {second}");
     }
 
     [Fact]
     public async Task An_ephemeral_node_is_owned_by_the_session()
     {
-        var path = await _client.CreateAsync($"{_root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var path = await Client.CreateAsync($"{Root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
-        var stat = await _client.ExistsAsync(path, false, Timeout());
+        var stat = await Client.ExistsAsync(path, false, Timeout());
 
-        Assert.Equal(_client.SessionId, stat!.EphemeralOwner);
+        Assert.Equal(Client.SessionId, stat!.EphemeralOwner);
     }
 
     [Fact]
     public async Task A_container_node_is_created_and_readable()
     {
-        var path = await _client.CreateAsync($"{_root}/c", Bytes("box"), CreateMode.Container, null, Timeout());
+        var path = await Client.CreateAsync($"{Root}/c", Bytes("box"), CreateMode.Container, null, Timeout());
 
-        Assert.Equal("box", Text((await _client.GetDataAsync(path, false, Timeout())).Data));
+        Assert.Equal("box", Text((await Client.GetDataAsync(path, false, Timeout())).Data));
     }
 
     [Fact]
     public async Task A_ttl_node_is_created_when_the_server_enables_extended_types()
     {
-        var path = await _client.CreateAsync($"{_root}/ttl", Bytes("t"), CreateMode.PersistentWithTtl, null, TimeSpan.FromMinutes(1), Timeout());
-        var sequential = await _client.CreateAsync($"{_root}/ttl-", Bytes("t"), CreateMode.PersistentSequentialWithTtl, null, TimeSpan.FromMinutes(1), Timeout());
+        var path = await Client.CreateAsync($"{Root}/ttl", Bytes("t"), CreateMode.PersistentWithTtl, null, TimeSpan.FromMinutes(1), Timeout());
+        var sequential = await Client.CreateAsync($"{Root}/ttl-", Bytes("t"), CreateMode.PersistentSequentialWithTtl, null, TimeSpan.FromMinutes(1), Timeout());
 
-        Assert.NotNull(await _client.ExistsAsync(path, false, Timeout()));
+        Assert.NotNull(await Client.ExistsAsync(path, false, Timeout()));
         Assert.Matches(new Regex("-\\d{10}$"), sequential);
     }
 
@@ -248,17 +237,17 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     public async Task A_ttl_create_mode_without_a_ttl_is_refused_before_sending()
     {
         await Assert.ThrowsAsync<ArgumentException>(
-            () => _client.CreateAsync($"{_root}/ttl", Bytes("t"), CreateMode.PersistentWithTtl, null, Timeout()));
+            () => Client.CreateAsync($"{Root}/ttl", Bytes("t"), CreateMode.PersistentWithTtl, null, Timeout()));
 
-        Assert.Null(await _client.ExistsAsync($"{_root}/ttl", false, Timeout()));
+        Assert.Null(await Client.ExistsAsync($"{Root}/ttl", false, Timeout()));
     }
 
     [Fact]
     public async Task Null_data_reads_back_as_empty()
     {
-        await _client.CreateAsync($"{_root}/a", ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/a", ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, Timeout());
 
-        var node = await _client.GetDataAsync($"{_root}/a", false, Timeout());
+        var node = await Client.GetDataAsync($"{Root}/a", false, Timeout());
 
         Assert.Empty(node.Data);
     }
@@ -266,9 +255,9 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Sync_completes_for_an_existing_path()
     {
-        await _client.SyncAsync(_root, Timeout());
+        await Client.SyncAsync(Root, Timeout());
 
-        Assert.NotNull(await _client.ExistsAsync(_root, false, Timeout()));
+        Assert.NotNull(await Client.ExistsAsync(Root, false, Timeout()));
     }
 
     [Fact]
@@ -276,21 +265,21 @@ public sealed class OperationTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     {
         var tooBig = new byte[1024 * 1024];
 
-        var error = Assert.Throws<ArgumentException>(() => { _ = _client.SetDataAsync(_root, tooBig, -1, Timeout()); });
+        var error = Assert.Throws<ArgumentException>(() => { _ = Client.SetDataAsync(Root, tooBig, -1, Timeout()); });
 
         Assert.Contains("jute.maxbuffer", error.Message);
-        Assert.Equal(SessionState.Connected, _client.State);
-        Assert.NotNull(await _client.ExistsAsync(_root, false, Timeout()));
+        Assert.Equal(SessionState.Connected, Client.State);
+        Assert.NotNull(await Client.ExistsAsync(Root, false, Timeout()));
     }
 
     [Fact]
     public async Task A_payload_just_under_the_frame_limit_is_accepted()
     {
-        var path = $"{_root}/big";
+        var path = $"{Root}/big";
         var fits = new byte[OpCodeLimit - 8 - (4 + System.Text.Encoding.UTF8.GetByteCount(path)) - 4 - 4 - 200];
 
-        await _client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, Timeout());
-        var stat = await _client.SetDataAsync(path, fits, -1, Timeout());
+        await Client.CreateAsync(path, ReadOnlyMemory<byte>.Empty, CreateMode.Persistent, null, Timeout());
+        var stat = await Client.SetDataAsync(path, fits, -1, Timeout());
 
         Assert.Equal(fits.Length, stat.DataLength);
     }

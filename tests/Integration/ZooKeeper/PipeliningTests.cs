@@ -7,23 +7,12 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class PipeliningTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class PipeliningTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper)
 {
-    private ZooKeeperClient _client = null!;
-    private string _root = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = await ConnectAsync(zookeeper.ConnectionString);
-        _root = await NewRootAsync(_client);
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
-
     [Fact]
     public async Task Two_thousand_pipelined_reads_complete_in_request_order()
     {
-        var path = await _client.CreateAsync($"{_root}/n", Bytes("start"), CreateMode.Persistent, null, Timeout());
+        var path = await Client.CreateAsync($"{Root}/n", Bytes("start"), CreateMode.Persistent, null, Timeout());
         var writes = new List<Task<Stat>>();
         var reads = new List<(Task<NodeData> Read, string Expected)>();
         var current = "start";
@@ -34,10 +23,10 @@ public sealed class PipeliningTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
             if (i % 10 == 0)
             {
                 current = i.ToString(CultureInfo.InvariantCulture);
-                writes.Add(_client.SetDataAsync(path, Bytes(current), -1, Timeout()));
+                writes.Add(Client.SetDataAsync(path, Bytes(current), -1, Timeout()));
             }
 
-            reads.Add((_client.GetDataAsync(path, false, Timeout()), current));
+            reads.Add((Client.GetDataAsync(path, false, Timeout()), current));
         }
 
         var read = await Task.WhenAll(reads.Select(r => r.Read));
@@ -49,12 +38,12 @@ public sealed class PipeliningTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Pipelined_requests_with_mixed_outcomes_each_get_their_own_result()
     {
-        await _client.CreateAsync($"{_root}/present", Bytes("p"), CreateMode.Persistent, null, Timeout());
+        await Client.CreateAsync($"{Root}/present", Bytes("p"), CreateMode.Persistent, null, Timeout());
 
         var tasks = Enumerable.Range(0, 300)
             .Select(i => i % 2 == 0
-                ? _client.GetDataAsync($"{_root}/present", false, Timeout())
-                : _client.GetDataAsync($"{_root}/missing-{i}", false, Timeout()))
+                ? Client.GetDataAsync($"{Root}/present", false, Timeout())
+                : Client.GetDataAsync($"{Root}/missing-{i}", false, Timeout()))
             .ToList();
         await Task.WhenAll(tasks).ContinueWith(_ => { }, TaskScheduler.Default);
 
@@ -63,7 +52,7 @@ public sealed class PipeliningTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
             if (i % 2 == 0)
                 Assert.Equal("p", Text((await tasks[i]).Data));
             else
-                Assert.Equal($"{_root}/missing-{i}", (await Assert.ThrowsAsync<NoNodeException>(() => tasks[i])).Path);
+                Assert.Equal($"{Root}/missing-{i}", (await Assert.ThrowsAsync<NoNodeException>(() => tasks[i])).Path);
         }
     }
 }

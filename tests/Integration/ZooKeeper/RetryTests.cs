@@ -6,72 +6,62 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class RetryTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class RetryTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper)
 {
     private readonly ZooKeeperRetry _retry = new(ZooKeeperRetry.CreatePipeline(maxRetryAttempts: 3, baseDelay: TimeSpan.FromMilliseconds(10)));
-    private ZooKeeperClient _client = null!;
-    private string _root = null!;
-
-    public async Task InitializeAsync()
-    {
-        _client = await ConnectAsync(zookeeper.ConnectionString);
-        _root = await NewRootAsync(_client);
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
 
     [Fact]
     public async Task A_retried_ephemeral_create_that_already_happened_counts_as_ours()
     {
-        var flaky = new FlakyZooKeeperClient(_client);
+        var flaky = new FlakyZooKeeperClient(Client);
 
-        var path = await _retry.CreateAsync(flaky, $"{_root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var path = await _retry.CreateAsync(flaky, $"{Root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
         Assert.Equal(2, flaky.Calls);
-        Assert.Equal(_client.SessionId, (await _client.ExistsAsync(path, false, Timeout()))!.EphemeralOwner);
+        Assert.Equal(Client.SessionId, (await Client.ExistsAsync(path, false, Timeout()))!.EphemeralOwner);
     }
 
     [Fact]
     public async Task A_retried_persistent_create_that_finds_a_node_reports_NodeExists()
     {
-        var flaky = new FlakyZooKeeperClient(_client);
+        var flaky = new FlakyZooKeeperClient(Client);
 
         await Assert.ThrowsAsync<NodeExistsException>(
-            () => _retry.CreateAsync(flaky, $"{_root}/p", Bytes(""), CreateMode.Persistent, null, Timeout()));
+            () => _retry.CreateAsync(flaky, $"{Root}/p", Bytes(""), CreateMode.Persistent, null, Timeout()));
     }
 
     [Fact]
     public async Task A_sequential_create_is_never_retried()
     {
         await Assert.ThrowsAsync<ArgumentException>(
-            () => _retry.CreateAsync(_client, $"{_root}/s-", Bytes(""), CreateMode.PersistentSequential, null, Timeout()));
+            () => _retry.CreateAsync(Client, $"{Root}/s-", Bytes(""), CreateMode.PersistentSequential, null, Timeout()));
     }
 
     [Fact]
     public async Task A_retried_delete_that_already_happened_succeeds()
     {
-        await _client.CreateAsync($"{_root}/d", Bytes(""), CreateMode.Persistent, null, Timeout());
-        var flaky = new FlakyZooKeeperClient(_client);
+        await Client.CreateAsync($"{Root}/d", Bytes(""), CreateMode.Persistent, null, Timeout());
+        var flaky = new FlakyZooKeeperClient(Client);
 
-        await _retry.DeleteAsync(flaky, $"{_root}/d", 0, Timeout());
+        await _retry.DeleteAsync(flaky, $"{Root}/d", 0, Timeout());
 
         Assert.Equal(2, flaky.Calls);
-        Assert.Null(await _client.ExistsAsync($"{_root}/d", false, Timeout()));
+        Assert.Null(await Client.ExistsAsync($"{Root}/d", false, Timeout()));
     }
 
     [Fact]
     public async Task A_delete_of_a_missing_node_on_the_first_attempt_still_throws_NoNode()
     {
-        await Assert.ThrowsAsync<NoNodeException>(() => _retry.DeleteAsync(_client, $"{_root}/never", -1, Timeout()));
+        await Assert.ThrowsAsync<NoNodeException>(() => _retry.DeleteAsync(Client, $"{Root}/never", -1, Timeout()));
     }
 
     [Fact]
     public async Task A_retried_versioned_set_that_already_happened_returns_its_stat()
     {
-        await _client.CreateAsync($"{_root}/v", Bytes("0"), CreateMode.Persistent, null, Timeout());
-        var flaky = new FlakyZooKeeperClient(_client);
+        await Client.CreateAsync($"{Root}/v", Bytes("0"), CreateMode.Persistent, null, Timeout());
+        var flaky = new FlakyZooKeeperClient(Client);
 
-        var stat = await _retry.SetDataAsync(flaky, $"{_root}/v", Bytes("1"), 0, Timeout());
+        var stat = await _retry.SetDataAsync(flaky, $"{Root}/v", Bytes("1"), 0, Timeout());
 
         Assert.Equal(1, stat.Version);
         Assert.Equal(2, flaky.Calls);
@@ -80,15 +70,15 @@ public sealed class RetryTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task A_retried_versioned_set_that_lost_to_another_writer_throws_BadVersion()
     {
-        await _client.CreateAsync($"{_root}/v", Bytes("0"), CreateMode.Persistent, null, Timeout());
-        var flaky = new FlakyZooKeeperClient(_client)
+        await Client.CreateAsync($"{Root}/v", Bytes("0"), CreateMode.Persistent, null, Timeout());
+        var flaky = new FlakyZooKeeperClient(Client)
         {
-            BeforeLosing = () => _client.SetDataAsync($"{_root}/v", Bytes("theirs"), 1, Timeout()),
+            BeforeLosing = () => Client.SetDataAsync($"{Root}/v", Bytes("theirs"), 1, Timeout()),
         };
 
-        await Assert.ThrowsAsync<BadVersionException>(() => _retry.SetDataAsync(flaky, $"{_root}/v", Bytes("mine"), 0, Timeout()));
+        await Assert.ThrowsAsync<BadVersionException>(() => _retry.SetDataAsync(flaky, $"{Root}/v", Bytes("mine"), 0, Timeout()));
 
-        Assert.Equal("theirs", Text((await _client.GetDataAsync($"{_root}/v", false, Timeout())).Data));
+        Assert.Equal("theirs", Text((await Client.GetDataAsync($"{Root}/v", false, Timeout())).Data));
     }
 
     [Fact]
@@ -119,8 +109,8 @@ public sealed class RetryTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
             async ct =>
             {
                 if (++attempts < 3)
-                    throw new ConnectionLossException(_root, "test");
-                return await _client.ExistsAsync(_root, false, ct);
+                    throw new ConnectionLossException(Root, "test");
+                return await Client.ExistsAsync(Root, false, ct);
             },
             Timeout());
 
@@ -137,7 +127,7 @@ public sealed class RetryTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
             ct =>
             {
                 attempts++;
-                return _client.GetDataAsync($"{_root}/missing", false, ct);
+                return Client.GetDataAsync($"{Root}/missing", false, ct);
             },
             Timeout()));
 

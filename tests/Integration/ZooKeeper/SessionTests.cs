@@ -6,23 +6,15 @@ using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 namespace JobLog.Integration.ZooKeeper;
 
 [Collection(ZooKeeperFixture.Collection)]
-public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
+public sealed class SessionTests(ZooKeeperFixture zookeeper) : ClientTestBase(zookeeper)
 {
-    private ZooKeeperClient _observer = null!;
-    private string _root = null!;
-
-    public async Task InitializeAsync()
-    {
-        _observer = await ConnectAsync(zookeeper.ConnectionString);
-        _root = await NewRootAsync(_observer);
-    }
-
-    public async Task DisposeAsync() => await _observer.DisposeAsync();
+    /// <summary>Looks at the nodes of the clients each test makes, from a session of its own.</summary>
+    private ZooKeeperClient Observer => Client;
 
     [Fact]
     public async Task A_new_client_is_connected_with_a_session_id_and_the_negotiated_timeout()
     {
-        await using var client = await ConnectAsync(zookeeper.ConnectionString, TimeSpan.FromSeconds(4));
+        await using var client = await ConnectAsync(Fixture.ConnectionString, TimeSpan.FromSeconds(4));
 
         Assert.Equal(SessionState.Connected, client.State);
         Assert.NotEqual(0, client.SessionId);
@@ -33,7 +25,7 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task The_server_clamps_a_too_short_session_timeout()
     {
-        await using var client = await ConnectAsync(zookeeper.ConnectionString, TimeSpan.FromMilliseconds(200));
+        await using var client = await ConnectAsync(Fixture.ConnectionString, TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(TimeSpan.FromSeconds(1), client.NegotiatedSessionTimeout);
     }
@@ -41,19 +33,19 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task An_ephemeral_node_disappears_when_its_client_is_disposed()
     {
-        var client = await ConnectAsync(zookeeper.ConnectionString);
-        var path = await client.CreateAsync($"{_root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var client = await ConnectAsync(Fixture.ConnectionString);
+        var path = await client.CreateAsync($"{Root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
         await client.DisposeAsync();
 
-        Assert.Null(await _observer.ExistsAsync(path, false, Timeout()));
+        Assert.Null(await Observer.ExistsAsync(path, false, Timeout()));
         Assert.Equal(SessionState.Closed, client.State);
     }
 
     [Fact]
     public async Task A_disposed_client_refuses_new_calls()
     {
-        var client = await ConnectAsync(zookeeper.ConnectionString);
+        var client = await ConnectAsync(Fixture.ConnectionString);
         await client.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.ExistsAsync("/", false, Timeout()));
@@ -62,24 +54,24 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task A_session_closed_by_a_second_client_expires_and_its_ephemeral_goes()
     {
-        await using var client = await ConnectAsync(zookeeper.ConnectionString, TimeSpan.FromSeconds(4));
+        await using var client = await ConnectAsync(Fixture.ConnectionString, TimeSpan.FromSeconds(4));
         await using var states = new StateRecorder(client);
-        var path = await client.CreateAsync($"{_root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var path = await client.CreateAsync($"{Root}/e", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
-        await SessionKiller.KillAsync("127.0.0.1", zookeeper.Server.Port, client.SessionId, client.SessionPassword, Timeout());
+        await SessionKiller.KillAsync("127.0.0.1", Fixture.Server.Port, client.SessionId, client.SessionPassword, Timeout());
 
         await states.WaitForAsync(SessionState.Expired, Patience);
-        Assert.Null(await _observer.ExistsAsync(path, false, Timeout()));
+        Assert.Null(await Observer.ExistsAsync(path, false, Timeout()));
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.ExistsAsync("/", false, Timeout()));
     }
 
     [Fact]
     public async Task A_second_client_can_join_a_session_with_its_id_and_password()
     {
-        await using var owner = await ConnectAsync(zookeeper.ConnectionString);
+        await using var owner = await ConnectAsync(Fixture.ConnectionString);
 
         await using var joined = await ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions(zookeeper.ConnectionString) { SessionId = owner.SessionId, SessionPassword = owner.SessionPassword },
+            new ZooKeeperClientOptions(Fixture.ConnectionString) { SessionId = owner.SessionId, SessionPassword = owner.SessionPassword },
             Timeout());
 
         // From here the two clients take the session from each other on every reconnect; only the join itself is checked.
@@ -89,14 +81,14 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task A_partition_longer_than_the_session_timeout_expires_the_session_and_its_ephemeral()
     {
-        await using var proxy = new FreezableProxy(zookeeper.Server.Port);
+        await using var proxy = new FreezableProxy(Fixture.Server.Port);
         await using var client = await ConnectAsync(proxy.ConnectionString, TimeSpan.FromSeconds(1));
         await using var states = new StateRecorder(client);
-        var path = await client.CreateAsync($"{_root}/partitioned", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var path = await client.CreateAsync($"{Root}/partitioned", Bytes(""), CreateMode.Ephemeral, null, Timeout());
 
         proxy.Freeze();
         await states.WaitForAsync(SessionState.Disconnected, Patience);
-        await Eventually(async () => await _observer.ExistsAsync(path, false, Timeout()) is null, Patience, "the server expires the silent session");
+        await Eventually(async () => await Observer.ExistsAsync(path, false, Timeout()) is null, Patience, "the server expires the silent session");
         proxy.Thaw();
 
         await states.WaitForAsync(SessionState.Expired, Patience);
@@ -106,10 +98,10 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task A_connection_reset_fails_the_request_in_flight_and_the_client_rejoins_its_session()
     {
-        await using var proxy = new FreezableProxy(zookeeper.Server.Port);
+        await using var proxy = new FreezableProxy(Fixture.Server.Port);
         await using var client = await ConnectAsync(proxy.ConnectionString, TimeSpan.FromSeconds(6));
         await using var states = new StateRecorder(client);
-        var path = await client.CreateAsync($"{_root}/kept", Bytes(""), CreateMode.Ephemeral, null, Timeout());
+        var path = await client.CreateAsync($"{Root}/kept", Bytes(""), CreateMode.Ephemeral, null, Timeout());
         var session = client.SessionId;
 
         proxy.Freeze();
@@ -129,18 +121,18 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task Joining_an_expired_session_fails_with_SessionExpired()
     {
-        var client = await ConnectAsync(zookeeper.ConnectionString);
+        var client = await ConnectAsync(Fixture.ConnectionString);
         var (id, password) = (client.SessionId, client.SessionPassword);
         await client.DisposeAsync();
 
         await Assert.ThrowsAsync<SessionExpiredException>(() => ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions(zookeeper.ConnectionString) { SessionId = id, SessionPassword = password }, Timeout()));
+            new ZooKeeperClientOptions(Fixture.ConnectionString) { SessionId = id, SessionPassword = password }, Timeout()));
     }
 
     [Fact]
     public async Task The_state_stream_starts_with_the_current_state_and_ends_with_Closed()
     {
-        var client = await ConnectAsync(zookeeper.ConnectionString);
+        var client = await ConnectAsync(Fixture.ConnectionString);
         var seen = new List<SessionState>();
         var reading = Task.Run(async () =>
         {
@@ -167,7 +159,7 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
     [Fact]
     public async Task An_unknown_auth_scheme_fails_the_session_with_AuthFailed()
     {
-        await using var client = await ConnectAsync(zookeeper.ConnectionString);
+        await using var client = await ConnectAsync(Fixture.ConnectionString);
 
         await Assert.ThrowsAsync<AuthFailedException>(() => client.AddAuthAsync("no-such-scheme", Bytes("x"), Timeout()));
 
