@@ -7,8 +7,19 @@ using Npgsql;
 namespace JobLog.Store;
 
 /// <summary>The event store on PostgreSQL through Marten: one string-keyed stream per job.</summary>
-public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
+/// <param name="holeSettleTime">
+/// How long a hole in the global sequence may still be filled by a transaction in flight; longer than any append
+/// can take. The global feed does not pass a younger hole.
+/// </param>
+public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan holeSettleTime) : IJobEventStore
 {
+    public static readonly TimeSpan DefaultHoleSettleTime = TimeSpan.FromSeconds(10);
+
+    public MartenJobEventStore(IDocumentStore store)
+        : this(store, DefaultHoleSettleTime)
+    {
+    }
+
     private static readonly IReadOnlyDictionary<string, Type> EventTypesByDotNetName =
         JobLogMarten.EventTypes.ToDictionary(t => $"{t.FullName}, {t.Assembly.GetName().Name}", StringComparer.Ordinal);
 
@@ -54,11 +65,11 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
             : throw new InvalidOperationException($"Committed version {version} of job {job} could not be read back.");
     }
 
-    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadRowsAsync(
+        var page = await ReadRowsAsync(
             "seq_id > @after order by seq_id limit @limit",
             command =>
             {
@@ -66,6 +77,37 @@ public sealed class MartenJobEventStore(IDocumentStore store) : IJobEventStore
                 command.Parameters.AddWithValue("limit", limit);
             },
             cancellationToken);
+        return await SettledPrefixAsync(page, afterSequence, cancellationToken);
+    }
+
+    // A sequence number is taken before its transaction commits, so a lower number can become visible after a higher
+    // one, and a rolled-back append leaves a hole for good. A reader paging past a hole that is still filling would
+    // never see that event, so the page ends at the first hole younger than any append can take.
+    private async Task<IReadOnlyList<RecordedEvent>> SettledPrefixAsync(
+        IReadOnlyList<RecordedEvent> page, long afterSequence, CancellationToken cancellationToken)
+    {
+        var expected = afterSequence + 1;
+        DateTimeOffset? now = null;
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (page[i].Sequence != expected)
+            {
+                now ??= await DatabaseNowAsync(cancellationToken);
+                if (page[i].Timestamp > now - holeSettleTime)
+                    return page.Take(i).ToArray();
+            }
+            expected = page[i].Sequence + 1;
+        }
+        return page;
+    }
+
+    private async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        await using var command = new NpgsqlCommand("select now()", session.Connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     public async Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken)

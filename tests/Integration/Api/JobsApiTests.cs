@@ -258,7 +258,6 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         var id = NewId();
         var created = await _client.CreateJob(id);
         var createdAt = DateTimeOffset.Parse((string)created["createdAt"]!);
-        await Task.Delay(50);
         var paused = await Json(await _client.Send(HttpMethod.Post, $"/jobs/{id}/pause", null, "\"1\""));
         var pausedAt = DateTimeOffset.Parse((string)paused["updatedAt"]!);
         Assert.True(pausedAt > createdAt);

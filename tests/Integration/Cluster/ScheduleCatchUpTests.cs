@@ -13,6 +13,8 @@ namespace JobLog.Integration.Cluster;
 /// <summary>The catch-up against a store whose feed can hide events, as out-of-order sequence commits do.</summary>
 public sealed class ScheduleCatchUpTests
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     private static readonly Provenance By = new("tester", "node-x", null);
 
     [Fact]
@@ -64,28 +66,17 @@ public sealed class ScheduleCatchUpTests
         await catchUp.StartAsync(stop.Token);
         try
         {
-            await Eventually(() => holder.IsLoaded, "loaded");
+            await Eventually(() => holder.IsLoaded, Patience, "loaded");
             var a = JobId.Parse("a");
             await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
 
             catchUp.Nudge();
 
-            await Eventually(() => holder.Current.VersionOf(a) == 1, "the nudge tails the feed");
+            await Eventually(() => holder.Current.VersionOf(a) == 1, Patience, "the nudge tails the feed");
         }
         finally
         {
             await catchUp.StopAsync(CancellationToken.None);
-        }
-    }
-
-    private static async Task Eventually(Func<bool> ok, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!ok())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Not true after 10 s: {what}");
-            await Task.Delay(20);
         }
     }
 

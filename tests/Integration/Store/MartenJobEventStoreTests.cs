@@ -3,6 +3,7 @@ using JobLog.Integration.Fixtures;
 using JobLog.Model;
 using JobLog.Store;
 using Marten;
+using Npgsql;
 using Xunit;
 
 namespace JobLog.Integration.Store;
@@ -11,13 +12,15 @@ namespace JobLog.Integration.Store;
 public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Provenance By = new("tester", "node-1", null);
+    private static readonly TimeSpan HoleSettleTime = TimeSpan.FromSeconds(3);
+    private readonly string _schema = PostgresFixture.NewSchemaName();
     private DocumentStore _documents = null!;
     private MartenJobEventStore _store = null!;
 
     public Task InitializeAsync()
     {
-        _documents = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, PostgresFixture.NewSchemaName());
-        _store = new MartenJobEventStore(_documents);
+        _documents = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, _schema);
+        _store = new MartenJobEventStore(_documents, HoleSettleTime);
         return Task.CompletedTask;
     }
 
@@ -125,6 +128,39 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
+    public async Task The_global_feed_stops_at_a_young_hole_in_the_sequence_until_it_has_settled()
+    {
+        var first = NewJobId();
+        var second = NewJobId();
+        var before = await _store.AppendAsync(first, 0, Added(first), CancellationToken.None);
+        await TakeSequenceNumberWithoutCommittingAsync();
+        var after = await _store.AppendAsync(second, 0, Added(second), CancellationToken.None);
+        var hole = ((Appended)before).Recorded.Sequence;
+        Assert.Equal(hole + 2, ((Appended)after).Recorded.Sequence);
+
+        var young = await _store.ReadAllAsync(hole - 1, 10, CancellationToken.None);
+
+        Assert.Equal([first], young.Select(e => e.Job));
+        await Eventually(
+            async () => (await _store.ReadAllAsync(hole - 1, 10, CancellationToken.None)).Count == 2,
+            HoleSettleTime * 5,
+            "the feed passes the hole once it is older than the settle time");
+    }
+
+    [Fact]
+    public async Task A_stale_append_leaves_no_hole_in_the_global_sequence()
+    {
+        var job = NewJobId();
+        var first = (Appended)await _store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        await _store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        await _store.AppendAsync(job, 5, new JobPaused(job, By), CancellationToken.None);
+
+        var next = (Appended)await _store.AppendAsync(job, 1, new JobPaused(job, By), CancellationToken.None);
+
+        Assert.Equal(first.Recorded.Sequence + 1, next.Recorded.Sequence);
+    }
+
+    [Fact]
     public async Task Stream_versions_name_every_job_with_its_latest_version()
     {
         var first = NewJobId();
@@ -137,6 +173,15 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
 
         Assert.Equal(2, versions[first]);
         Assert.Equal(1, versions[second]);
+    }
+
+    // What a rolled-back or still-running append leaves behind: a sequence number that no committed event has.
+    private async Task TakeSequenceNumberWithoutCommittingAsync()
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select nextval('{_schema}.mt_events_sequence')", connection);
+        await command.ExecuteScalarAsync();
     }
 
     private static JobId NewJobId() => JobId.Parse($"job-{Guid.NewGuid():N}");

@@ -39,7 +39,7 @@ internal sealed class StateRecorder : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="state"/> was seen after the first <paramref name="after"/> recorded states.</summary>
     public Task WaitForAsync(SessionState state, TimeSpan within, int after = 0) =>
-        ZooKeeperTest.Eventually(() => Seen.Skip(after).Contains(state), within, () => $"state {state} after {after} others (seen: {string.Join(", ", Seen)})");
+        Eventually(() => Seen.Skip(after).Contains(state), within, () => $"state {state} after {after} others (seen: {string.Join(", ", Seen)})");
 
     public async ValueTask DisposeAsync()
     {

@@ -31,30 +31,6 @@ internal static class ZooKeeperTest
         return root;
     }
 
-    public static Task Eventually(Func<bool> condition, TimeSpan within, string what) => Eventually(condition, within, () => what);
-
-    public static async Task Eventually(Func<bool> condition, TimeSpan within, Func<string> what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > within)
-                throw new TimeoutException($"Not true after {within}: {what()}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-    }
-
-    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > within)
-                throw new TimeoutException($"Not true after {within}: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
-
     /// <summary>Reads events until <paramref name="count"/> arrived or the deadline passes (then fails with what came).</summary>
     public static async Task<List<WatchEvent>> TakeAsync(IAsyncEnumerator<WatchEvent> events, int count, TimeSpan within)
     {

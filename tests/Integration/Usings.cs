@@ -1,0 +1,1 @@
+global using static JobLog.Integration.Fixtures.Wait;
