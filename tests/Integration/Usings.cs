@@ -1,1 +1,1 @@
-global using static JobLog.Integration.Fixtures.Wait;
+global using static JobLog.Testing.Wait;

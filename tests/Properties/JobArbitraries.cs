@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JobLog.Properties.Cluster;
 
 namespace JobLog.Properties;
 
@@ -76,6 +77,15 @@ public static class JobArbitraries
             from ahead in Gen.Choose(1, 3)
             select new Redelivery(history, prefix, ahead),
             r => ShrinkHistory(r.History).Select(h => r with { History = h, Prefix = Math.Min(r.Prefix, h.Events.Count) }));
+
+    public static Arbitrary<MissedFeed> MissedFeeds() =>
+        Arb.From(
+            from history in Histories().Generator
+            from loaded in Gen.Choose(0, history.Events.Count)
+            from hidden in Gen.SubListOf(history.Events.Select(e => e.Sequence).ToArray())
+            select new MissedFeed(history, loaded, hidden.ToHashSet()),
+            m => ShrinkHistory(m.History).Select(h => m with { History = h, Loaded = Math.Min(m.Loaded, h.Events.Count) })
+                .Concat(ShrinkList(m.Hidden.Order().ToList()).Select(hidden => m with { Hidden = hidden.ToHashSet() })));
 
     public static Arbitrary<OccurrenceQuery> OccurrenceQueries() =>
         Arb.From(

@@ -23,7 +23,7 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
     public async Task<HttpClient> ReadyClientAsync()
     {
         var client = CreateClient();
-        await Wait.Until(async () => (await client.GetAsync("/readyz")).StatusCode == System.Net.HttpStatusCode.OK,
+        await Eventually(async () => (await client.GetAsync("/readyz")).StatusCode == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), $"node {NodeId} reports ready");
         return client;
     }

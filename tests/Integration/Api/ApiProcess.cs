@@ -48,7 +48,7 @@ public sealed class ApiProcess : IAsyncDisposable
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            await Wait.Until(async () =>
+            await Eventually(async () =>
             {
                 if (process.HasExited)
                     throw new InvalidOperationException($"JobLog.Api exited with {process.ExitCode}: {api.Output}");

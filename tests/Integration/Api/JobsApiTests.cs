@@ -346,7 +346,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
     public async Task Liveness_and_readiness_are_200_once_the_node_has_caught_up()
     {
         await Expect(await _client.GetAsync("/healthz"), HttpStatusCode.OK);
-        await Wait.Until(async () => (await _client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
+        await Eventually(async () => (await _client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "readyz is 200");
     }
 

@@ -58,10 +58,10 @@ public sealed class MultiNodeTests(PostgresFixture postgres) : IAsyncLifetime
 
         await a.CreateJob(id);
 
-        await Wait.Until(async () => (await Json(await b.GetAsync($"/jobs?status=all&limit=500")))["items"]!.AsArray()
+        await Eventually(async () => (await Json(await b.GetAsync($"/jobs?status=all&limit=500")))["items"]!.AsArray()
             .Any(j => (string?)j!["id"] == id), CatchUp, "node b lists the job created on node a");
         await Expect(await a.Send(HttpMethod.Post, $"/jobs/{id}/pause", null, "\"1\""), HttpStatusCode.OK);
-        await Wait.Until(async () => (await Json(await b.GetAsync($"/jobs?status=all&limit=500")))["items"]!.AsArray()
+        await Eventually(async () => (await Json(await b.GetAsync($"/jobs?status=all&limit=500")))["items"]!.AsArray()
             .Any(j => (string?)j!["id"] == id && (bool?)j["enabled"] == false), CatchUp, "node b sees the pause");
     }
 

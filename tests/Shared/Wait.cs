@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace JobLog.Integration.Fixtures;
+namespace JobLog.Testing;
 
 /// <summary>Waits on a condition with a deadline and says what was awaited when it runs out; a fixed sleep is never the wait.</summary>
 public static class Wait
