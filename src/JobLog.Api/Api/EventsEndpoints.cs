@@ -27,7 +27,7 @@ public static class EventsEndpoints
             return Problems.Validation(errors);
 
         var events = await store.ReadAllAsync(from, size, cancellationToken);
-        var items = events.Select(FeedEntry.From).ToList();
+        var items = events.Select(EventEntry.From).ToList();
         return TypedResults.Ok(new EventPage(items, items.Count > 0 ? items[^1].Sequence : from));
     }
 }

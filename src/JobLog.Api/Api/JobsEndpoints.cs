@@ -159,7 +159,7 @@ public static class JobsEndpoints
         return TypedResults.Ok(JobView.From(state));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> GetHistory(
+    public static async Task<Results<Ok<IReadOnlyList<EventEntry>>, ProblemHttpResult>> GetHistory(
         string id, ResilientJobEventStore store, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -168,7 +168,7 @@ public static class JobsEndpoints
         var stream = await store.ReadStreamAsync(job, cancellationToken);
         if (stream.Count == 0)
             return Problems.JobNotFound(job);
-        IReadOnlyList<HistoryEntry> entries = stream.Select(HistoryEntry.From).ToList();
+        IReadOnlyList<EventEntry> entries = stream.Select(EventEntry.From).ToList();
         return TypedResults.Ok(entries);
     }
 

@@ -2,9 +2,11 @@ using JobLog.Model;
 
 namespace JobLog.Api.Api;
 
-public sealed record HistoryEntry(
-    long Version,
+/// <summary>One recorded event as the history of a job and the global audit feed show it.</summary>
+public sealed record EventEntry(
     long Sequence,
+    string JobId,
+    long Version,
     string Type,
     DateTimeOffset Timestamp,
     string Actor,
@@ -12,9 +14,10 @@ public sealed record HistoryEntry(
     string? Reason,
     object Data)
 {
-    public static HistoryEntry From(RecordedEvent recorded) => new(
-        recorded.Version,
+    public static EventEntry From(RecordedEvent recorded) => new(
         recorded.Sequence,
+        recorded.Job.Value,
+        recorded.Version,
         recorded.Event.GetType().Name,
         recorded.Timestamp,
         recorded.Event.By.Actor,
