@@ -18,8 +18,8 @@ public sealed class StartupTests
 
         var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
 
-        var validation = failure as OptionsValidationException ?? failure.InnerException as OptionsValidationException;
-        Assert.NotNull(validation);
+        var validation = Causes(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, $"No options validation failure in: {failure}");
         Assert.Contains("JOBLOG_POSTGRES", validation.Message);
     }
 
@@ -39,4 +39,9 @@ public sealed class StartupTests
 
         Assert.Single(await store.ReadStreamAsync(JobLog.Model.JobId.Parse("swapped"), CancellationToken.None));
     }
+
+    private static IEnumerable<Exception> Causes(Exception failure) =>
+        failure is AggregateException aggregate
+            ? aggregate.InnerExceptions.SelectMany(Causes).Prepend(failure)
+            : failure.InnerException is { } inner ? Causes(inner).Prepend(failure) : [failure];
 }
