@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JobLog.Cluster;
 using JobLog.Model;
 using JobLog.Store;
@@ -67,11 +68,11 @@ public sealed partial class JobCommandService
         {
             return known is not null
                 ? Exists(command)
-                : await AppendAsync(command, null, [], expectedVersion: 0, cancellationToken);
+                : await DecideAndAppendAsync(command, null, [], expectedVersion: 0, cancellationToken);
         }
         if (known is not null && known.Version == expectedVersion
-            && JobDecider.Decide(known, command) is Accepted)
-            return await AppendAsync(command, known, [], expectedVersion, cancellationToken);
+            && JobDecider.Decide(known, command) is Accepted accepted)
+            return await AppendAsync(command, known, [], accepted.Event, expectedVersion, cancellationToken);
 
         var stream = await _store.ReadStreamAsync(command.Job, cancellationToken);
         var state = JobEvolution.Replay(stream);
@@ -79,31 +80,33 @@ public sealed partial class JobCommandService
             return JobMissing.Instance;
         if (state.Version != expectedVersion)
             return new StaleVersion(state.Version);
-        return await AppendAsync(command, state, stream, expectedVersion, cancellationToken);
+        return await DecideAndAppendAsync(command, state, stream, expectedVersion, cancellationToken);
     }
 
-    /// <summary>Decides on <paramref name="state"/> (the job at <paramref name="expectedVersion"/>) and appends.</summary>
-    private async Task<CommandResult> AppendAsync(
+    /// <summary>Decides on <paramref name="state"/> (the job at <paramref name="expectedVersion"/>) and appends what it accepts.</summary>
+    private Task<CommandResult> DecideAndAppendAsync(
         JobCommand command,
         JobState? state,
         IReadOnlyList<RecordedEvent> stream,
         long expectedVersion,
+        CancellationToken cancellationToken) =>
+        JobDecider.Decide(state, command) switch
+        {
+            Accepted accepted => AppendAsync(command, state, stream, accepted.Event, expectedVersion, cancellationToken),
+            Rejected { Kind: RejectionKind.NotFound } => Task.FromResult<CommandResult>(JobMissing.Instance),
+            Rejected rejected => Task.FromResult<CommandResult>(new CommandRejected(rejected.Kind, rejected.Reason)),
+            _ => throw new UnreachableException(),
+        };
+
+    /// <summary>Appends the accepted <paramref name="change"/> at <paramref name="expectedVersion"/> and publishes it to this node's schedule.</summary>
+    private async Task<CommandResult> AppendAsync(
+        JobCommand command,
+        JobState? state,
+        IReadOnlyList<RecordedEvent> stream,
+        IJobEvent change,
+        long expectedVersion,
         CancellationToken cancellationToken)
     {
-        IJobEvent change;
-        switch (JobDecider.Decide(state, command))
-        {
-            case Accepted accepted:
-                change = accepted.Event;
-                break;
-            case Rejected { Kind: RejectionKind.NotFound }:
-                return JobMissing.Instance;
-            case Rejected rejected:
-                return new CommandRejected(rejected.Kind, rejected.Reason);
-            default:
-                throw new InvalidOperationException("Unknown decision.");
-        }
-
         switch (await _store.AppendAsync(command.Job, expectedVersion, change, cancellationToken))
         {
             case Appended appended:
