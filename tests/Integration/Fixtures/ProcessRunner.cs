@@ -11,18 +11,24 @@ public static class ProcessRunner
     /// process tree is killed and a <see cref="TimeoutException"/> names <paramref name="what"/> and carries the
     /// output so far; when <paramref name="ct"/> is cancelled the tree is killed too and the cancellation is rethrown.
     /// </summary>
-    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
         string program, IReadOnlyList<string> arguments, IReadOnlyList<string>? input, TimeSpan timeout, string what, CancellationToken ct)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo(program);
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
+        return RunAsync(info, input, timeout, what, ct);
+    }
+
+    /// <summary>As above, for a start that also sets the working directory or environment.</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
+        ProcessStartInfo info, IReadOnlyList<string>? input, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        var program = info.FileName;
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = input is not null;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
