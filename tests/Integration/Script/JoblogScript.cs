@@ -32,8 +32,8 @@ public sealed class JoblogScript : IAsyncDisposable
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["JOBLOG_STATE_DIR"] = StateDirectory;
-        start.Environment.Remove("JOBLOG_PG_PORT");
-        start.Environment.Remove("JOBLOG_BASE_PORT");
+        foreach (var setting in (string[])["JOBLOG_PG_PORT", "JOBLOG_ZK_PORT", "JOBLOG_BASE_PORT", "JOBLOG_ZOOKEEPER"])
+            start.Environment.Remove(setting);
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         var (exitCode, output, error) = await ProcessRunner.RunAsync(

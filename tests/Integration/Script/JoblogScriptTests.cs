@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
+using JobLog.Integration.Fixtures;
 using Xunit;
 
 namespace JobLog.Integration.Script;
 
 /// <summary>The README's run command as a user runs it: from any directory, with ports of their choosing.</summary>
-public sealed partial class JoblogScriptTests
+public sealed partial class JoblogScriptTests(RunningScriptCluster running) : IClassFixture<RunningScriptCluster>
 {
     private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>();
 
@@ -14,13 +16,13 @@ public sealed partial class JoblogScriptTests
     public async Task Ports_given_to_up_are_used_by_every_later_command_without_the_variables()
     {
         await using var script = new JoblogScript();
-        var postgresPort = FreePort();
-        var nodePort = FreePort();
-        var up = await script.RunAsync(Ports(postgresPort, nodePort), "up", "--nodes", "1");
+        var (postgresPort, zooKeeperPort, nodePort) = FreePorts();
+        var up = await script.RunAsync(Ports(postgresPort, zooKeeperPort, nodePort), "up", "--nodes", "1");
         Assert.True(up.ExitCode == 0, up.ToString());
 
         var status = await script.RunAsync(NoSettings, "status");
         Assert.Contains($"postgres  running  127.0.0.1:{postgresPort}", status.Output);
+        Assert.Contains($"zookeeper running  127.0.0.1:{zooKeeperPort}", status.Output);
         Assert.Contains($"node-1    running  http://127.0.0.1:{nodePort}", status.Output);
 
         Assert.Equal(0, (await script.RunAsync(NoSettings, "node", "stop", "1")).ExitCode);
@@ -32,38 +34,29 @@ public sealed partial class JoblogScriptTests
         var down = await script.RunAsync(NoSettings, "down");
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.False(IsListening(postgresPort), $"PostgreSQL still answers on {postgresPort} after down: {down}");
+        Assert.False(IsListening(zooKeeperPort), $"ZooKeeper still answers on {zooKeeperPort} after down: {down}");
         Assert.False(IsListening(nodePort), $"node 1 still answers on {nodePort} after down: {down}");
     }
 
     [Fact]
     public async Task A_port_variable_that_contradicts_the_running_cluster_is_refused_by_name()
     {
-        await using var script = new JoblogScript();
-        var postgresPort = FreePort();
-        var up = await script.RunAsync(Ports(postgresPort, FreePort()), "up", "--nodes", "1");
-        Assert.True(up.ExitCode == 0, up.ToString());
-
-        var other = postgresPort == 65535 ? postgresPort - 1 : postgresPort + 1;
-        var status = await script.RunAsync(new Dictionary<string, string> { ["JOBLOG_PG_PORT"] = $"{other}" }, "status");
+        var other = running.PostgresPort == 65535 ? running.PostgresPort - 1 : running.PostgresPort + 1;
+        var status = await running.Script.RunAsync(new Dictionary<string, string> { ["JOBLOG_PG_PORT"] = $"{other}" }, "status");
 
         Assert.NotEqual(0, status.ExitCode);
-        Assert.Contains($"JOBLOG_PG_PORT={postgresPort}", status.Error);
-        Assert.True(IsListening(postgresPort), "the refused command must leave the running cluster alone");
+        Assert.Contains($"JOBLOG_PG_PORT={running.PostgresPort}", status.Error);
+        Assert.True(IsListening(running.PostgresPort), "the refused command must leave the running cluster alone");
     }
 
     [Fact]
     public async Task Nodes_started_from_another_directory_run_with_their_own_settings()
     {
-        await using var script = new JoblogScript();
-        var nodePort = FreePort();
-        var up = await script.RunAsync(Ports(FreePort(), nodePort), "up", "--nodes", "1");
-        Assert.True(up.ExitCode == 0, up.ToString());
-
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{nodePort}") };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{running.NodePort}") };
         for (var i = 0; i < 5; i++)
             (await http.GetAsync("/jobs")).EnsureSuccessStatusCode();
 
-        var log = script.NodeLog(1);
+        var log = running.Script.NodeLog(1);
         Assert.Contains("Schedule loaded", log);
         // appsettings.json sets Microsoft.AspNetCore to Warning: a node that missed it logs every request at Information.
         Assert.DoesNotContain("Request starting", log);
@@ -77,7 +70,8 @@ public sealed partial class JoblogScriptTests
         holder.Start();
         var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
 
-        var up = await script.RunAsync(Ports(taken, FreePort()), "up", "--nodes", "1");
+        var (_, zooKeeperPort, nodePort) = FreePorts();
+        var up = await script.RunAsync(Ports(taken, zooKeeperPort, nodePort), "up", "--nodes", "1");
 
         Assert.NotEqual(0, up.ExitCode);
         Assert.Contains($"port {taken}", up.Error);
@@ -89,6 +83,7 @@ public sealed partial class JoblogScriptTests
     {
         var text = File.ReadAllText(Path.Combine(JoblogScript.RepositoryRoot, "joblog"));
         var postgres = int.Parse(DefaultPostgresPort().Match(text).Groups[1].Value);
+        var zooKeeper = int.Parse(DefaultZooKeeperPort().Match(text).Groups[1].Value);
         var firstNode = int.Parse(DefaultBasePort().Match(text).Groups[1].Value) + 1;
         var lastNode = firstNode + 98;
         var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
@@ -96,21 +91,19 @@ public sealed partial class JoblogScriptTests
 
         bool Ephemeral(int port) => port >= range[0] && port <= range[1];
         Assert.False(Ephemeral(postgres), $"PostgreSQL's default port {postgres} lies in {range[0]}-{range[1]}");
+        Assert.False(Ephemeral(zooKeeper), $"ZooKeeper's default port {zooKeeper} lies in {range[0]}-{range[1]}");
         Assert.False(firstNode <= range[1] && lastNode >= range[0], $"node ports {firstNode}-{lastNode} overlap {range[0]}-{range[1]}");
     }
 
-    private static Dictionary<string, string> Ports(int postgres, int firstNode) => new()
+    internal static Dictionary<string, string> Ports(int postgres, int zooKeeper, int firstNode) => new()
     {
         ["JOBLOG_PG_PORT"] = $"{postgres}",
+        ["JOBLOG_ZK_PORT"] = $"{zooKeeper}",
         ["JOBLOG_BASE_PORT"] = $"{firstNode - 1}",
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static (int Postgres, int ZooKeeper, int Node) FreePorts() =>
+        ZooKeeperServer.FreePorts(3) is [var postgres, var zooKeeper, var node] ? (postgres, zooKeeper, node) : throw new UnreachableException();
 
     private static bool IsListening(int port)
     {
@@ -128,6 +121,9 @@ public sealed partial class JoblogScriptTests
 
     [GeneratedRegex(@"^DEFAULT_PG_PORT=(\d+)$", RegexOptions.Multiline)]
     private static partial Regex DefaultPostgresPort();
+
+    [GeneratedRegex(@"^DEFAULT_ZK_PORT=(\d+)$", RegexOptions.Multiline)]
+    private static partial Regex DefaultZooKeeperPort();
 
     [GeneratedRegex(@"^DEFAULT_BASE_PORT=(\d+)$", RegexOptions.Multiline)]
     private static partial Regex DefaultBasePort();
