@@ -17,6 +17,14 @@ public sealed class DefinitionProperties
     }
 
     [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
+    public Property Two_broken_fields_give_errors_naming_exactly_those_two_fields(DoublyBrokenDefinition broken)
+    {
+        var errors = JobDefinitionRules.Validate(broken.Broken);
+        var fields = errors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+        return fields.SetEquals([broken.First.Field, broken.Second.Field]).Label(string.Join("; ", errors));
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
     public Property A_job_id_is_accepted_exactly_when_it_has_1_to_64_of_lowercase_letters_digits_dash_underscore(IdText candidate)
     {
         var text = candidate.Text;

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using JobLog.Properties.Cluster;
+using JobLog.Properties.Cron;
+using JobLog.Properties.Isolation;
 
 namespace JobLog.Properties;
 
@@ -101,8 +103,196 @@ public static class JobArbitraries
     public static Arbitrary<BrokenDefinition> BrokenDefinitions() =>
         Arb.From(
             from valid in Definitions
-            from breakage in Gen.Elements(Breakages)
+            from breakage in Gen.Frequency((3, Gen.Elements(Breakages)), (1, UnstorableBreakages))
             select new BrokenDefinition(valid, breakage));
+
+    /// <summary>Two breakages of different fields; headers only once, as all header faults share their map.</summary>
+    public static Arbitrary<DoublyBrokenDefinition> DoublyBrokenDefinitions() =>
+        Arb.From(
+            from valid in Definitions
+            from first in Gen.Elements(Breakages)
+            from second in Gen.Elements(Breakages)
+                .Where(b => b.Field != first.Field && !(IsHeaders(b.Field) && IsHeaders(first.Field)))
+            select new DoublyBrokenDefinition(valid, first, second));
+
+    private static bool IsHeaders(string field) => field.StartsWith("target.headers", StringComparison.Ordinal);
+
+    // Every string of a definition, read and written, and the field its errors are keyed by.
+    private static readonly (string Field, Func<JobDefinition, string> Get, Func<JobDefinition, string, JobDefinition> Set)[] StringFields =
+    [
+        ("name", d => d.Name, (d, v) => d with { Name = v }),
+        ("cron", d => d.Cron, (d, v) => d with { Cron = v }),
+        ("timeZone", d => d.TimeZone, (d, v) => d with { TimeZone = v }),
+        ("target.url", d => d.Target.Url, (d, v) => d with { Target = d.Target with { Url = v } }),
+        ("target.method", d => d.Target.Method, (d, v) => d with { Target = d.Target with { Method = v } }),
+        ("target.body", d => d.Target.Body ?? "", (d, v) => d with { Target = d.Target with { Body = v } }),
+        ("target.headers.X-Trace", _ => "abc", (d, v) => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", v) } }),
+    ];
+
+    /// <summary>A NUL or an unpaired surrogate put anywhere into any string of the definition, header names included.</summary>
+    private static Gen<Breakage> UnstorableBreakages { get; } =
+        from bad in Gen.Elements('\0', '\ud800', '\udbff', '\udc00', '\udfff')
+        from fieldIndex in Gen.Choose(0, StringFields.Length)
+        from position in Gen.Choose(0, 1000)
+        select fieldIndex == StringFields.Length
+            ? HeaderNameBreakage(bad, position)
+            : StringBreakage(StringFields[fieldIndex], bad, position);
+
+    private static Breakage StringBreakage(
+        (string Field, Func<JobDefinition, string> Get, Func<JobDefinition, string, JobDefinition> Set) field, char bad, int position) =>
+        new($"U+{(int)bad:X4} in {field.Field}", field.Field, d =>
+        {
+            var text = field.Get(d);
+            return field.Set(d, text.Insert(position % (text.Length + 1), bad.ToString()));
+        });
+
+    private static Breakage HeaderNameBreakage(char bad, int position)
+    {
+        var name = "X-Trace".Insert(position % 8, bad.ToString());
+        return new($"U+{(int)bad:X4} in a header name", $"target.headers.{name}",
+            d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem(name, "1") } });
+    }
+
+    // Zones in their database spelling (links among them), and ids that name no zone a job may use.
+    private static readonly string[] IsolationZones =
+    [
+        "America/Sao_Paulo", "Europe/Berlin", "UTC", "Etc/UTC", "US/Eastern", "Asia/Kolkata", "Australia/Lord_Howe",
+        "America/Argentina/Buenos_Aires", "Pacific/Chatham", "Etc/GMT+5", "Europe/London",
+        "Factory", "posixrules", "localtime", "posix/Europe/Berlin", "right/UTC", "zone.tab", "Europe//Berlin",
+        "W. Europe Standard Time", "Mars/Olympus_Mons",
+    ];
+
+    // Valid crons, and some that earlier versions stored and must keep firing the same everywhere.
+    private static readonly string[] IsolationCrons = [.. Crons, "*/0 * * * *", "5-1 * * * *", "0 0 1 January *", "61 * * * *"];
+
+    public static Arbitrary<IsolationBatch> IsolationBatches() =>
+        Arb.From(
+            Gen.NonEmptyListOf(IsolationCases).Resize(40).Select(cases => new IsolationBatch([.. cases])),
+            batch => ShrinkList(batch.Cases).Where(cases => cases.Count > 0).Select(cases => new IsolationBatch(cases)));
+
+    private static Gen<IsolationCase> IsolationCases { get; } =
+        from definition in Definitions
+        from zone in Gen.Elements(IsolationZones)
+        from spelled in Gen.Frequency(
+            (1, Gen.Constant(zone)), (1, Gen.Constant(zone.ToLowerInvariant())), (1, Gen.Constant(zone.ToUpperInvariant())), (3, RandomCase(zone)))
+        from cron in Gen.Elements(IsolationCrons)
+        select new IsolationCase(definition with { TimeZone = spelled, Cron = cron }, zone);
+
+    public static Arbitrary<ValidCron> ValidCrons() => Arb.From(ValidCronGen, ShrinkCron);
+
+    public static Arbitrary<BrokenCron> BrokenCrons() =>
+        Arb.From(
+            from valid in ValidCronGen
+            from index in Gen.Choose(0, valid.Fields.Count - 1)
+            from broken in BrokenField(valid.Fields[index])
+            select new BrokenCron(valid, index, broken.Text, broken.Why),
+            broken => ShrinkCron(broken.Valid)
+                .Where(v => v.Fields.Count == broken.Valid.Fields.Count)
+                .Select(v => broken with { Valid = v with { Fields = [.. v.Fields.Select((f, i) => i == broken.Index ? broken.Valid.Fields[i] : f)] } })
+                .Where(b => !b.Valid.Equals(broken.Valid)));
+
+    public static Arbitrary<CronText> CronTexts() =>
+        Arb.From(
+            from pieces in Gen.ListOf(Gen.Frequency(
+                (8, Gen.Choose(0, 70).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                (1, Gen.Elements("99999999999", "0000000007", "2147483648", "4294967296", "-1", "+5")),
+                (10, Gen.Elements("*", "/", "-", ",", " ", " ", " ", " ", " ")),
+                (2, Gen.Elements("jan", "JUL", "Ju", "mon", "S", "sunday", "Thu", "x", "L", "W", "#", "?", "@daily")),
+                (1, Gen.Choose(0, 0xFFFF).Select(c => ((char)c).ToString())),
+                (1, Gen.Elements("\t", "\n", "\0", "\u00a0", "\u0660", "\uff10", "\ud800", "\ud83d\ude00"))))
+            select new CronText(string.Concat(pieces)),
+            text => ShrinkList(text.Text.ToCharArray()).Select(chars => new CronText(new string([.. chars]))));
+
+    private static Gen<ValidCron> ValidCronGen { get; } =
+        from seconds in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from fields in Gen.CollectToArray((seconds ? CronFieldSpec.Six : CronFieldSpec.Five).Select(CronFieldGen))
+        from separator in Gen.Frequency((5, Gen.Constant(" ")), (1, Gen.Constant("  ")))
+        select new ValidCron(fields, separator);
+
+    private static IEnumerable<ValidCron> ShrinkCron(ValidCron cron) =>
+        cron.Fields
+            .Select((field, i) => (field, i))
+            .Where(p => p.field.Text != "*")
+            .Select(p => cron with { Fields = [.. cron.Fields.Select((f, j) => j == p.i ? CronPart.Any(f.Field) : f)] });
+
+    private static Gen<CronPart> CronFieldGen(CronFieldSpec field) =>
+        from items in Gen.Frequency((4, Gen.Constant(1)), (1, Gen.Choose(2, 4))).SelectMany(n => Gen.ArrayOf(CronItem(field), n))
+        select new CronPart(field, string.Join(",", items.Select(i => i.Text)), items.SelectMany(i => i.Values).ToHashSet());
+
+    private static Gen<CronPart> CronItem(CronFieldSpec field)
+    {
+        var span = field.Max - field.Min;
+        return Gen.OneOf(
+            Gen.Constant(CronPart.Any(field)),
+            from step in Gen.Choose(1, span)
+            select new CronPart(field, $"*/{step}", Stepped(field.Min, field.Max, step)),
+            from value in Gen.Choose(field.Min, field.Max)
+            from text in CronValue(field, value)
+            select new CronPart(field, text, new HashSet<int> { value }),
+            from first in Gen.Choose(field.Min, field.Max)
+            from last in Gen.Choose(first, field.Max)
+            from a in CronValue(field, first)
+            from b in CronValue(field, last)
+            from step in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Choose(1, span)))
+            select step == 0
+                ? new CronPart(field, $"{a}-{b}", Stepped(first, last, 1))
+                : new CronPart(field, $"{a}-{b}/{step}", Stepped(first, last, step)),
+            from first in Gen.Choose(field.Min, field.Max)
+            from a in CronValue(field, first)
+            from step in Gen.Choose(1, span)
+            select new CronPart(field, $"{a}/{step}", Stepped(first, field.Max, step)));
+    }
+
+    private static HashSet<int> Stepped(int first, int last, int step) =>
+        Enumerable.Range(0, (last - first) / step + 1).Select(k => first + k * step).ToHashSet();
+
+    // A value as a number (sometimes with leading zeros) or, where the field has names, a name in any case.
+    private static Gen<string> CronValue(CronFieldSpec field, int value)
+    {
+        var number = Gen.Frequency(
+            (6, Gen.Constant(value.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            (1, Gen.Choose(1, 12).Select(zeros => new string('0', zeros) + value)));
+        if (field.Names is not { } names)
+            return number;
+        var name = names[value - field.Min];
+        return Gen.Frequency(
+            (2, number),
+            (1, RandomCase(name[..3])),
+            (1, RandomCase(name)));
+    }
+
+    private static Gen<string> RandomCase(string text) =>
+        Gen.ArrayOf(Gen.Elements(true, false), text.Length)
+            .Select(upper => new string([.. text.Select((c, i) => upper[i] ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c))]));
+
+    // One field made invalid, as an item alone or inside a list with a good one, with what makes it wrong.
+    private static Gen<(string Text, string Why)> BrokenField(CronPart good)
+    {
+        var field = good.Field;
+        var span = field.Max - field.Min;
+        var huge = Gen.Choose(10, 40).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 9), n))
+            .Select(digits => "9" + string.Concat(digits));
+        var bad = Gen.OneOf(
+            Gen.Choose(field.Max + 1, field.Max + 1000).Select(v => ($"{v}", "value above the range")),
+            huge.Select(v => (v, "value that overflows")),
+            huge.Select(v => ($"0-{v}", "range end that overflows")),
+            huge.Select(v => ($"*/{v}", "step that overflows")),
+            Gen.Elements("*/0", $"{field.Min}-{field.Max}/0", $"{field.Min}/0", "*/00").Select(v => (v, "step 0")),
+            Gen.Choose(span + 1, span + 100).Select(s => ($"*/{s}", "step beyond the span")),
+            (from first in Gen.Choose(field.Min + 1, field.Max)
+             from last in Gen.Choose(field.Min, first - 1)
+             select ($"{first}-{last}", "range that runs backwards")),
+            Gen.Elements("*/2/3", "1-2-3", "*-5", "-", "5-", "*/", "/5", "*/-1", "*/+1", "+1", "1.5", "?", "L", "#", "5W", "1#2")
+                .Select(v => (v, "malformed item")),
+            Gen.Elements(",", $"{field.Min},", $",{field.Min}", $"{field.Min},,{field.Max}").Select(v => (v, "empty list item")),
+            Gen.Elements(field.Names is null ? new[] { "jan", "mon", "x" } : ["J", "Ju", "S", "T", "Janu", "Mond", "x", "jan-"])
+                .Select(v => (v, "not a number or an accepted name")));
+        if (field.Min > 0)
+            bad = Gen.OneOf(bad, Gen.Constant(($"{field.Min - 1}", "value below the range")));
+        return Gen.OneOf(
+            bad,
+            bad.Select(b => ($"{good.Text},{b.Item1}", b.Item2 + " after a good item")));
+    }
 
     private static readonly Breakage[] Breakages =
     [
@@ -112,8 +302,23 @@ public static class JobArbitraries
         new("cron of 4 fields", "cron", d => d with { Cron = "0 2 * *" }),
         new("cron of 7 fields", "cron", d => d with { Cron = "0 0 2 * * * 2026" }),
         new("minute 61", "cron", d => d with { Cron = "61 2 * * *" }),
+        new("minute range overflowing int", "cron", d => d with { Cron = "0-99999999999 2 * * *" }),
+        new("minute step overflowing int", "cron", d => d with { Cron = "*/99999999999 2 * * *" }),
+        new("minute step 0", "cron", d => d with { Cron = "*/0 2 * * *" }),
+        new("backwards minute range", "cron", d => d with { Cron = "5-1 2 * * *" }),
         new("unknown zone", "timeZone", d => d with { TimeZone = "Mars/Olympus_Mons" }),
         new("Windows zone name", "timeZone", d => d with { TimeZone = "W. Europe Standard Time" }),
+        new("pseudo zone Factory", "timeZone", d => d with { TimeZone = "Factory" }),
+        new("pseudo zone posixrules", "timeZone", d => d with { TimeZone = "posixrules" }),
+        new("pseudo zone localtime", "timeZone", d => d with { TimeZone = "localtime" }),
+        new("zone under posix/", "timeZone", d => d with { TimeZone = "posix/Europe/Berlin" }),
+        new("zone under right/", "timeZone", d => d with { TimeZone = "right/UTC" }),
+        new("zone.tab", "timeZone", d => d with { TimeZone = "zone.tab" }),
+        new("url with a leading space", "target.url", d => d with { Target = d.Target with { Url = " https://example.com/run" } }),
+        new("url with a trailing space", "target.url", d => d with { Target = d.Target with { Url = "https://example.com/run " } }),
+        new("url with a tab", "target.url", d => d with { Target = d.Target with { Url = "https://example.com/r\tun" } }),
+        new("url with CR LF", "target.url", d => d with { Target = d.Target with { Url = "https://example.com/run\r\nX-A: 1" } }),
+        new("url with a space", "target.url", d => d with { Target = d.Target with { Url = "https://example.com/a run" } }),
         new("relative url", "target.url", d => d with { Target = d.Target with { Url = "/hooks/run" } }),
         new("ftp url", "target.url", d => d with { Target = d.Target with { Url = "ftp://files.example.com/run" } }),
         new("url of 2049 characters", "target.url",
@@ -123,6 +328,12 @@ public static class JobArbitraries
         new("header name with a space", "target.headers.X Trace", d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X Trace", "1") } }),
         new("header value with a line break", "target.headers.X-Trace",
             d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", "1\r\nHost: evil") } }),
+        new("header value with U+0001", "target.headers.X-Trace",
+            d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", "a\u0001b") } }),
+        new("header value with DEL", "target.headers.X-Trace",
+            d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", "a\u007fb") } }),
+        new("header value with a leading space", "target.headers.X-Trace",
+            d => d with { Target = d.Target with { Headers = d.Target.Headers.SetItem("X-Trace", " ab") } }),
         new("51 headers", "target.headers", d => d with
         {
             Target = d.Target with

@@ -22,23 +22,44 @@ public sealed class CronTiming
         _zone = zone;
     }
 
+    /// <summary>
+    /// The timing of a new definition: the cron text must follow <see cref="CronSyntax"/> and the zone must be in
+    /// the <see cref="ZoneCatalog"/> (in any case). Every fault is reported, each on its field.
+    /// </summary>
     public static bool TryCreate(
-        string cron, string timeZone, [NotNullWhen(true)] out CronTiming? timing, [NotNullWhen(false)] out FieldError? error)
+        string cron, string timeZone, [NotNullWhen(true)] out CronTiming? timing, out IReadOnlyList<FieldError> errors)
     {
         timing = null;
-        if (!TryParseCron(cron, out var schedule, out var cronError))
-        {
-            error = new FieldError("cron", cronError);
+        var found = new List<FieldError>();
+        found.AddRange(CronSyntax.Problems(cron).Select(problem => new FieldError("cron", problem)));
+        if (!ZoneCatalog.TryFind(timeZone, out var zone))
+            found.Add(UnknownZone(timeZone));
+
+        CrontabSchedule? schedule = null;
+        if (found.Count == 0 && (schedule = Parse(cron, CronSyntax.HasSeconds(cron))) is null)
+            found.Add(new FieldError("cron", "is not a valid cron expression."));
+        errors = found;
+        if (found.Count > 0)
             return false;
-        }
-        if (!TryFindZone(timeZone, out var zone))
-        {
-            error = new FieldError("timeZone", $"'{timeZone}' is not a known IANA time zone.");
-            return false;
-        }
-        timing = new CronTiming(schedule, zone);
-        error = null;
+        timing = new CronTiming(schedule!, zone!);
         return true;
+    }
+
+    /// <summary>
+    /// The timing of a definition already stored in an event, or null when it cannot fire. It reads what earlier
+    /// versions accepted exactly as they did (so a stored <c>*/0</c> keeps firing every minute), and resolves
+    /// the zone through the catalog in any case, so an event stored with <c>europe/berlin</c> fires the same
+    /// on every node. It depends only on its arguments and the zone database, and never throws.
+    /// </summary>
+    public static CronTiming? ForStored(string cron, string timeZone)
+    {
+        if (!ZoneCatalog.TryFind(timeZone, out var zone))
+            return null;
+        // Earlier versions counted fields split at spaces and tabs, then let NCrontab parse.
+        var fields = cron.Split(' ', '\t').Count(part => part.Length > 0);
+        if (fields is not (5 or 6))
+            return null;
+        return Parse(cron, fields == 6) is { } schedule ? new CronTiming(schedule, zone) : null;
     }
 
     /// <summary>Occurrences strictly after <paramref name="after"/>, in order, as instants.</summary>
@@ -62,26 +83,21 @@ public sealed class CronTiming
         }
     }
 
-    private static bool TryParseCron(string text, [NotNullWhen(true)] out CrontabSchedule? schedule, out string error)
-    {
-        schedule = null;
-        var fields = text.Split(' ', '\t').Count(part => part.Length > 0);
-        if (fields is not (5 or 6))
-        {
-            error = $"must have 5 fields (minute hour day month weekday) or 6 with seconds first; found {fields}.";
-            return false;
-        }
-        schedule = CrontabSchedule.TryParse(text, new CrontabSchedule.ParseOptions { IncludingSeconds = fields == 6 });
-        error = schedule is null ? $"'{text}' is not a valid cron expression." : "";
-        return schedule is not null;
-    }
+    internal static FieldError UnknownZone(string timeZone) =>
+        new("timeZone", timeZone is { Length: > 0 and <= 64 } && timeZone.All(c => c is > ' ' and < '\u007f')
+            ? $"'{timeZone}' is not a time zone of the IANA zone database (such as Europe/Berlin or UTC)."
+            : "is not a time zone of the IANA zone database (such as Europe/Berlin or UTC).");
 
-    private static bool TryFindZone(string id, [NotNullWhen(true)] out TimeZoneInfo? zone)
+    private static CrontabSchedule? Parse(string cron, bool includingSeconds)
     {
-        // Only IANA names are part of the contract; Windows names would make stored jobs platform-dependent.
-        zone = null;
-        return !string.IsNullOrWhiteSpace(id)
-            && TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone)
-            && zone.HasIanaId;
+        try
+        {
+            return CrontabSchedule.TryParse(cron, new CrontabSchedule.ParseOptions { IncludingSeconds = includingSeconds });
+        }
+        catch (Exception e) when (e is OverflowException or FormatException or ArgumentException or CrontabException)
+        {
+            // NCrontab 3.4 lets an overflowing number escape its TryParse; for a stored definition that means "cannot fire".
+            return null;
+        }
     }
 }

@@ -2,13 +2,15 @@ namespace JobLog.Model;
 
 /// <summary>
 /// The command side: validates a command against the job's current state and returns the single event it
-/// causes, or a rejection. Only an accepted event ever reaches the store.
+/// causes, or a rejection. Only an accepted event ever reaches the store. A definition enters its event in
+/// canonical form (<see cref="JobDefinitionRules.Canonicalize"/>), so the event, and every node's fold of it,
+/// carries the zone database's spelling of the time zone, whichever spelling the command had.
 /// </summary>
 public static class JobDecider
 {
     public static Decision Decide(JobState? state, JobCommand command) => (state, command) switch
     {
-        (null, AddJob add) => new Accepted(new JobAdded(add.Job, add.Definition, add.Enabled, add.By)),
+        (null, AddJob add) => new Accepted(new JobAdded(add.Job, JobDefinitionRules.Canonicalize(add.Definition), add.Enabled, add.By)),
         (not null, AddJob add) => new Rejected(RejectionKind.AlreadyExists, $"Job '{add.Job}' already exists."),
         (null, _) => new Rejected(RejectionKind.NotFound, $"Job '{command.Job}' does not exist."),
 
@@ -16,7 +18,7 @@ public static class JobDecider
         (_, RestoreJob) => Invalid(command, "it is not deleted"),
         ({ Status: JobStatus.Deleted }, _) => Invalid(command, "it is deleted; restore it first"),
 
-        (_, UpdateJob update) => new Accepted(new JobUpdated(update.Job, update.Definition, update.By)),
+        (_, UpdateJob update) => new Accepted(new JobUpdated(update.Job, JobDefinitionRules.Canonicalize(update.Definition), update.By)),
         ({ Enabled: true }, PauseJob pause) => new Accepted(new JobPaused(pause.Job, pause.By)),
         (_, PauseJob) => Invalid(command, "it is already paused"),
         ({ Enabled: false }, ResumeJob resume) => new Accepted(new JobResumed(resume.Job, resume.By)),

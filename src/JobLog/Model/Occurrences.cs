@@ -5,7 +5,8 @@ namespace JobLog.Model;
 /// <summary>The next fire times of a schedule: a pure function of (schedule, instant, count).</summary>
 public static class Occurrences
 {
-    // Parsing is pure, so caching it per definition object cannot change a result; it only saves work.
+    // CronTiming.ForStored depends only on the definition and the zone database (ZoneCatalog, never .NET's
+    // process-wide zone cache), so caching it per definition object cannot change a result; it only saves work.
     private static readonly ConditionalWeakTable<JobDefinition, CronTiming?> Timings = new();
 
     /// <summary>
@@ -42,8 +43,8 @@ public static class Occurrences
         return result;
     }
 
-    // A stored definition that no longer parses here (say, a time zone this machine's tzdata lacks) cannot fire
-    // on this node; it must not take every other job's occurrences down with it.
+    // A stored definition that does not parse here (say, a time zone this machine's zone database lacks) cannot
+    // fire on this node; it must not take every other job's occurrences down with it.
     private static CronTiming? TimingOf(JobDefinition definition) =>
-        Timings.GetValue(definition, d => CronTiming.TryCreate(d.Cron, d.TimeZone, out var timing, out _) ? timing : null);
+        Timings.GetValue(definition, d => CronTiming.ForStored(d.Cron, d.TimeZone));
 }
