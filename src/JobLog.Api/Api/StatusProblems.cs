@@ -10,7 +10,8 @@ namespace JobLog.Api.Api;
 public static class StatusProblems
 {
     public const string InternalDetail =
-        "An unexpected error occurred and was logged; nothing is known to have changed. Quote the traceId when you report it.";
+        "An unexpected error occurred and was logged. If you sent a change, read the job to see whether it was applied; "
+        + "quote the traceId when you report the error.";
 
     public static ProblemDetails For(int status)
     {
