@@ -1,13 +1,5 @@
 namespace JobLog.Properties;
 
-/// <summary>What a client sends back for one read-only field of a job it read: nothing, the job's value, or another one.</summary>
-public enum Echo
-{
-    Omitted,
-    Same,
-    Changed,
-}
-
 /// <summary>
 /// An update of one job of a decided history that echoes the job's read-only fields as it read them, each omitted,
 /// the same, or changed; <see cref="Sent"/> is what the client's body says.
