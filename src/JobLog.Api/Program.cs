@@ -1,5 +1,6 @@
 using JobLog.Api;
 using JobLog.Api.Api;
+using JobLog.Api.Connections;
 using JobLog.Cluster;
 using JobLog.Jobs;
 using JobLog.Store;
@@ -65,10 +66,15 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddOpenApi();
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes;
+    kestrel.ConfigureEndpointDefaults(listen => listen.UseServerErrorProblems());
+});
 
 var app = builder.Build();
 
+app.UseConnectionActivity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<BodySizeLimitMiddleware>();

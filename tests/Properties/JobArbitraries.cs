@@ -98,6 +98,38 @@ public static class JobArbitraries
             select new OccurrenceQuery(history, after, count, more),
             ShrinkQuery);
 
+    /// <summary>Updates of a job of a decided history that send its read-only fields back, each omitted, the same or changed.</summary>
+    public static Arbitrary<ReadOnlyEcho> ReadOnlyEchoes()
+    {
+        var echo = Gen.Elements(Echo.Omitted, Echo.Same, Echo.Changed);
+        return Arb.From(
+            from history in Histories().Generator.Where(h => h.Events.Count > 0)
+            from job in Gen.Elements(history.Jobs.ToArray())
+            from enabled in echo
+            from status in echo
+            from version in echo
+            from createdAt in echo
+            from updatedAt in echo
+            select new ReadOnlyEcho(history, job, enabled, status, version, createdAt, updatedAt),
+            ShrinkEcho);
+    }
+
+    private static IEnumerable<ReadOnlyEcho> ShrinkEcho(ReadOnlyEcho echo)
+    {
+        foreach (var history in ShrinkHistory(echo.History).Where(h => h.Jobs.Contains(echo.Job)))
+            yield return echo with { History = history };
+        if (echo.Enabled != Echo.Omitted)
+            yield return echo with { Enabled = Echo.Omitted };
+        if (echo.Status != Echo.Omitted)
+            yield return echo with { Status = Echo.Omitted };
+        if (echo.Version != Echo.Omitted)
+            yield return echo with { Version = Echo.Omitted };
+        if (echo.CreatedAt != Echo.Omitted)
+            yield return echo with { CreatedAt = Echo.Omitted };
+        if (echo.UpdatedAt != Echo.Omitted)
+            yield return echo with { UpdatedAt = Echo.Omitted };
+    }
+
     public static Arbitrary<JobDefinition> ValidDefinitions() => Arb.From(Definitions);
 
     public static Arbitrary<BrokenDefinition> BrokenDefinitions() =>

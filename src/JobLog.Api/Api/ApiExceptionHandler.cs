@@ -1,5 +1,3 @@
-using System.Text.Json;
-using JobLog.Model;
 using JobLog.Store;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace JobLog.Api.Api;
 
 /// <summary>
-/// Turns the exceptions that mean "bad input" or "store unreachable" into problem documents; everything else is
-/// left to the default handler as a 500.
+/// The one place an exception becomes an answer. It is classified by its type and status code only, and the
+/// problem's texts are ours: an exception's message can carry SQL, connection details or internal names, so it
+/// goes to the log, never to the client.
 /// </summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger)
     : IExceptionHandler
@@ -17,25 +16,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     {
         var problem = exception switch
         {
-            BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(),
-            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad
-                when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
-                Problems.ValidationDocument([new FieldError("body", "is required: send the JSON document.")],
-                    ProblemTypes.Validation, "The request is invalid."),
-            BadHttpRequestException bad => new ProblemDetails
-            {
-                Type = ProblemTypes.ForStatus(bad.StatusCode),
-                Title = "The request could not be read.",
-                Status = bad.StatusCode,
-                Detail = bad.Message,
-                Extensions = { [Problems.FieldExtension] = "body" },
-            },
-            StoreUnavailableException unavailable => Unavailable(unavailable),
-            _ => null,
+            BadHttpRequestException refused => Refused(httpContext, refused),
+            StoreUnavailableException unavailable => Unavailable(httpContext, unavailable),
+            _ => Internal(httpContext, exception),
         };
-        if (problem is null)
-            return false;
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
@@ -48,44 +32,47 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         });
     }
 
-    private static ProblemDetails FromJson(JsonException json)
+    /// <summary>The web server refused the request while it was read (a body too large, cut short or too slow).</summary>
+    private ProblemDetails Refused(HttpContext httpContext, BadHttpRequestException refused)
     {
-        var field = ApiJson.FieldOf(json.Path);
-        var message = json.Message switch
+        LogRefused(logger, Problems.TraceIdOf(httpContext), refused.StatusCode, refused);
+        var problem = StatusProblems.For(refused.StatusCode);
+        // Inside the app, what the server still reads of a request is its body.
+        if (refused.StatusCode == StatusCodes.Status400BadRequest)
         {
-            var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "is not a known field.",
-            var m when m.Contains("could not be converted", StringComparison.Ordinal) => "has the wrong JSON type.",
-            var m when m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => "is given more than once.",
-            _ => "is not well-formed JSON.",
-        };
-        var malformed = message == "is not well-formed JSON.";
-        return Problems.ValidationDocument(
-            [new FieldError(field, message)],
-            malformed ? ProblemTypes.MalformedJson : ProblemTypes.Validation,
-            malformed ? "The request body is not valid JSON." : "The request is invalid.");
+            problem.Detail = "The request body could not be read: its framing is invalid or it ended before its declared length.";
+            problem.Extensions[Problems.FieldExtension] = "body";
+        }
+        return problem;
     }
 
-    private static ProblemDetails TooLarge() => new()
+    private ProblemDetails Unavailable(HttpContext httpContext, StoreUnavailableException unavailable)
     {
-        Type = ProblemTypes.PayloadTooLarge,
-        Title = "The request body is too large.",
-        Status = StatusCodes.Status413PayloadTooLarge,
-        Detail = $"Request bodies are limited to {ApiLimits.MaxBodyBytes} bytes.",
-        Extensions = { [Problems.FieldExtension] = "body" },
-    };
-
-    private ProblemDetails Unavailable(StoreUnavailableException unavailable)
-    {
-        LogStoreUnavailable(logger, unavailable.Message);
+        LogStoreUnavailable(logger, Problems.TraceIdOf(httpContext), unavailable);
+        var reading = HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method);
         return new ProblemDetails
         {
             Type = ProblemTypes.StoreUnavailable,
             Title = "The event store is unavailable.",
             Status = StatusCodes.Status503ServiceUnavailable,
-            Detail = unavailable.Message,
+            Detail = reading
+                ? "The event store did not answer in time; retry in a moment."
+                : "The event store did not answer in time. The change may or may not have been recorded: read the job before you retry.",
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable: {Reason}")]
-    private static partial void LogStoreUnavailable(ILogger logger, string reason);
+    private ProblemDetails Internal(HttpContext httpContext, Exception exception)
+    {
+        LogUnhandled(logger, Problems.TraceIdOf(httpContext), httpContext.Request.Method, httpContext.Request.Path, exception);
+        return StatusProblems.For(StatusCodes.Status500InternalServerError);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {TraceId} refused by the server with {Status}")]
+    private static partial void LogRefused(ILogger logger, string traceId, int status, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {TraceId}: the event store is unavailable")]
+    private static partial void LogStoreUnavailable(ILogger logger, string traceId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {TraceId} ({Method} {Path}) failed with an unhandled exception")]
+    private static partial void LogUnhandled(ILogger logger, string traceId, string method, string path, Exception exception);
 }

@@ -1,34 +1,32 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace JobLog.Api.Api;
 
 /// <summary>
-/// Enforces <see cref="ApiLimits.MaxBodyBytes"/> before any endpoint reads the body, so an oversized request is a
-/// 413 problem under every server (Kestrel's own limit only shows up as an I/O error inside body binding).
+/// One body limit whatever the framing: at most <see cref="ApiLimits.MaxBodyBytes"/> bytes of payload, more is a
+/// 413 problem. A declared Content-Length over the limit is refused before anything is read. A body without one
+/// (chunked) is counted as it is read, because Kestrel's own MaxRequestBodySize counts the chunk framing too (sizes,
+/// extensions, CRLFs): with the limit there, a chunked body was refused tens of bytes before the payload reached it.
+/// For such a body Kestrel's limit becomes a backstop on framing (<see cref="ApiLimits.MaxChunkedBodyBytesOnWire"/>),
+/// large enough for the payload limit sent in one-byte chunks.
 /// </summary>
 public sealed class BodySizeLimitMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (request.ContentLength > ApiLimits.MaxBodyBytes)
             throw TooLarge();
-        if (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
+        if (request.ContentLength is null
+            && context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false })
         {
-            var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > ApiLimits.MaxBodyBytes)
-                    throw TooLarge();
-                buffer.Write(chunk, 0, read);
-            }
-            buffer.Position = 0;
-            request.Body = buffer;
-            request.ContentLength = buffer.Length;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+                serverLimit.MaxRequestBodySize = ApiLimits.MaxChunkedBodyBytesOnWire;
+            request.Body = new PayloadLimitStream(request.Body, ApiLimits.MaxBodyBytes, TooLarge);
         }
-        await next(context);
+        return next(context);
     }
 
     private static BadHttpRequestException TooLarge() =>
-        new($"Request bodies are limited to {ApiLimits.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        new("The request body is over the limit.", StatusCodes.Status413PayloadTooLarge);
 }

@@ -33,9 +33,10 @@ public static class HealthEndpoints
         {
             await store.ReadAllAsync(schedule.TailSequence, 1, cancellationToken);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StoreUnavailableException)
         {
-            return Problems.NotReady($"The event store is unreachable: {unavailable.Message}");
+            // The exception's text (connection details, SQL) is for the log, not for whoever polls readiness.
+            return Problems.NotReady("The event store is unreachable or did not answer in time.");
         }
         if (!schedule.IsLoaded)
             return Problems.NotReady($"Still loading the schedule from the store{Because(schedule)}.");
@@ -45,7 +46,7 @@ public static class HealthEndpoints
     }
 
     private static string Because(ScheduleHolder schedule) =>
-        schedule.LastError is { } error ? $" (last error: {error})" : "";
+        schedule.LastError is not null ? " (the last attempt failed; the node's log says why)" : "";
 
     private static HealthView View(string status, ScheduleHolder schedule, NodeOptions node) =>
         new(status, node.NodeId, schedule.Current.Count, schedule.TailSequence, schedule.LastSyncAt);

@@ -47,6 +47,26 @@ public static class JobRequests
         return errors.Count == 0 ? definition : null;
     }
 
+    /// <summary>
+    /// The read-only fields of a <c>PUT</c> body that echoes the job as <c>GET</c> returned it. The id is checked here
+    /// against the path; the others need the job's state at the <c>If-Match</c> version, so the decider checks them.
+    /// </summary>
+    public static ReadOnlyFields ToReadOnlyFields(string pathId, UpdateJobRequest body, List<FieldError> errors)
+    {
+        if (body.Id is { } id && !string.Equals(id, pathId, StringComparison.Ordinal))
+            errors.Add(new FieldError("id", $"must be the job's id from the path, '{pathId}'; a job's id cannot be changed."));
+        JobStatus? status = body.Status switch
+        {
+            null => null,
+            "active" => JobStatus.Active,
+            "deleted" => JobStatus.Deleted,
+            _ => null,
+        };
+        if (body.Status is not null && status is null)
+            errors.Add(new FieldError("status", "must be active or deleted, as the job shows it."));
+        return new ReadOnlyFields(body.Enabled, status, body.Version, body.CreatedAt, body.UpdatedAt);
+    }
+
     public static JobId? ToId(string? text, string field, List<FieldError> errors)
     {
         if (JobId.TryParse(text, out var id, out var error))

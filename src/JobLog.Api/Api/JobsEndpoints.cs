@@ -3,7 +3,6 @@ using JobLog.Jobs;
 using JobLog.Model;
 using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace JobLog.Api.Api;
 
@@ -17,11 +16,13 @@ public static class JobsEndpoints
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapPost("", CreateJob)
+            .Accepts<CreateJobRequest>(JsonContentType.Expected)
             .WithName(nameof(CreateJob))
             .WithSummary("Add a job; its id is generated when absent. An id that was ever used (even deleted) is 409.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         jobs.MapGet("", ListJobs)
             .WithName(nameof(ListJobs))
@@ -39,13 +40,18 @@ public static class JobsEndpoints
             .WithSummary("Every event of the job in version order.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        MapChange(jobs.MapPut("/{id}", UpdateJob), nameof(UpdateJob), "Replace the definition (name, cron, timeZone, target).");
-        MapChange(jobs.MapPost("/{id}/pause", PauseJob), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
-        MapChange(jobs.MapPost("/{id}/resume", ResumeJob), nameof(ResumeJob), "Resume a paused job.");
-        MapChange(jobs.MapDelete("/{id}", DeleteJob), nameof(DeleteJob), "Soft delete: history stays readable and the job can be restored.");
-        MapChange(jobs.MapPost("/{id}/restore", RestoreJob), nameof(RestoreJob), "Restore a deleted job.");
+        MapChange(jobs.MapPut("/{id}", UpdateJob).Accepts<UpdateJobRequest>(JsonContentType.Expected), nameof(UpdateJob),
+            "Replace the definition (name, cron, timeZone, target). The job as GET returns it is accepted: id must be the "
+            + "path's and read-only fields (enabled, status, version, createdAt, updatedAt) must equal the job's at If-Match.");
+        MapChange(WithReason(jobs.MapPost("/{id}/pause", PauseJob)), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
+        MapChange(WithReason(jobs.MapPost("/{id}/resume", ResumeJob)), nameof(ResumeJob), "Resume a paused job.");
+        MapChange(WithReason(jobs.MapDelete("/{id}", DeleteJob)), nameof(DeleteJob), "Soft delete: history stays readable and the job can be restored.");
+        MapChange(WithReason(jobs.MapPost("/{id}/restore", RestoreJob)), nameof(RestoreJob), "Restore a deleted job.");
         return app;
     }
+
+    private static RouteHandlerBuilder WithReason(RouteHandlerBuilder route) =>
+        route.Accepts<ChangeRequest>(isOptional: true, JsonContentType.Expected);
 
     private static void MapChange(RouteHandlerBuilder route, string name, string summary) => route
         .WithName(name)
@@ -54,16 +60,21 @@ public static class JobsEndpoints
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
         .ProducesProblem(StatusCodes.Status428PreconditionRequired)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static async Task<Results<Created<JobView>, ProblemHttpResult>> CreateJob(
-        CreateJobRequest body,
         HttpRequest request,
         HttpResponse response,
         JobCommandService jobs,
         CancellationToken cancellationToken)
     {
+        var read = await JsonBodyReader.ReadAsync<CreateJobRequest>(request, required: true, cancellationToken);
+        if (read.Problem is { } refused)
+            return refused;
+        var body = read.Value!;
         var errors = new List<FieldError>();
         var id = body.Id is null ? JobRequests.NewId() : JobRequests.ToId(body.Id, "id", errors);
         var actor = RequestInputs.ReadActor(request, errors);
@@ -174,48 +185,55 @@ public static class JobsEndpoints
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> UpdateJob(
         string id,
-        UpdateJobRequest body,
         HttpRequest request,
         HttpResponse response,
         JobCommandService jobs,
         CancellationToken cancellationToken)
     {
+        var read = await JsonBodyReader.ReadAsync<UpdateJobRequest>(request, required: true, cancellationToken);
+        if (read.Problem is { } refused)
+            return refused;
+        var body = read.Value!;
         var errors = new List<FieldError>();
         var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, errors);
+        var readOnly = JobRequests.ToReadOnlyFields(id, body, errors);
         return await ChangeAsync(id, request, response, errors,
-            (job, expected, actor) => jobs.UpdateAsync(job, definition!, expected, actor, cancellationToken));
+            (job, expected, actor) => jobs.UpdateAsync(job, definition!, readOnly, expected, actor, cancellationToken));
     }
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> PauseJob(
-        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
-        ChangeWithReasonAsync(id, body, request, response,
-            (job, expected, actor, reason) => jobs.PauseAsync(job, expected, actor, reason, cancellationToken));
+        string id, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, request, response,
+            (job, expected, actor, reason) => jobs.PauseAsync(job, expected, actor, reason, cancellationToken), cancellationToken);
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> ResumeJob(
-        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
-        ChangeWithReasonAsync(id, body, request, response,
-            (job, expected, actor, reason) => jobs.ResumeAsync(job, expected, actor, reason, cancellationToken));
+        string id, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, request, response,
+            (job, expected, actor, reason) => jobs.ResumeAsync(job, expected, actor, reason, cancellationToken), cancellationToken);
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> DeleteJob(
-        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
-        ChangeWithReasonAsync(id, body, request, response,
-            (job, expected, actor, reason) => jobs.DeleteAsync(job, expected, actor, reason, cancellationToken));
+        string id, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, request, response,
+            (job, expected, actor, reason) => jobs.DeleteAsync(job, expected, actor, reason, cancellationToken), cancellationToken);
 
     public static Task<Results<Ok<JobView>, ProblemHttpResult>> RestoreJob(
-        string id, [FromBody] ChangeRequest? body, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
-        ChangeWithReasonAsync(id, body, request, response,
-            (job, expected, actor, reason) => jobs.RestoreAsync(job, expected, actor, reason, cancellationToken));
+        string id, HttpRequest request, HttpResponse response, JobCommandService jobs, CancellationToken cancellationToken) =>
+        ChangeWithReasonAsync(id, request, response,
+            (job, expected, actor, reason) => jobs.RestoreAsync(job, expected, actor, reason, cancellationToken), cancellationToken);
 
-    private static Task<Results<Ok<JobView>, ProblemHttpResult>> ChangeWithReasonAsync(
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> ChangeWithReasonAsync(
         string id,
-        ChangeRequest? body,
         HttpRequest request,
         HttpResponse response,
-        Func<JobId, long, string, string?, Task<CommandResult>> run)
+        Func<JobId, long, string, string?, Task<CommandResult>> run,
+        CancellationToken cancellationToken)
     {
+        var read = await JsonBodyReader.ReadAsync<ChangeRequest>(request, required: false, cancellationToken);
+        if (read.Problem is { } refused)
+            return refused;
         var errors = new List<FieldError>();
-        var reason = RequestInputs.ReadReason(body, errors);
-        return ChangeAsync(id, request, response, errors, (job, expected, actor) => run(job, expected, actor, reason));
+        var reason = RequestInputs.ReadReason(read.Value, errors);
+        return await ChangeAsync(id, request, response, errors, (job, expected, actor) => run(job, expected, actor, reason));
     }
 
     /// <summary>The checks every change shares, in the order the contract ranks them: id, If-Match, input, then the store.</summary>
@@ -256,6 +274,8 @@ public static class JobsEndpoints
             case StaleVersion stale:
                 SetETag(response, stale.CurrentVersion);
                 return Problems.Stale(job, stale.CurrentVersion);
+            case CommandRejected { Kind: RejectionKind.ReadOnlyField } rejected:
+                return Problems.Validation(rejected.Fields);
             case CommandRejected rejected:
                 return Problems.Rejected(rejected.Kind, rejected.Reason);
             default:
@@ -263,5 +283,5 @@ public static class JobsEndpoints
         }
     }
 
-    private static void SetETag(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
+    private static void SetETag(HttpResponse response, long version) => response.Headers.ETag = RequestInputs.ETag(version);
 }

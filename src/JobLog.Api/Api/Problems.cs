@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JobLog.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -9,6 +10,10 @@ public static class Problems
 {
     public const string FieldExtension = "field";
     public const string CurrentVersionExtension = "currentVersion";
+    public const string TraceIdExtension = "traceId";
+
+    public const string UnsupportedMediaTypeDetail =
+        "Send the request body as JSON in UTF-8: Content-Type: application/json, with no charset or charset=utf-8.";
 
     public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors) =>
         TypedResults.Problem(ValidationDocument(errors, ProblemTypes.Validation, "The request is invalid."));
@@ -31,6 +36,18 @@ public static class Problems
             problem.Extensions[FieldExtension] = byField.Keys.Single();
         return problem;
     }
+
+    public static ProblemHttpResult MalformedJson(long line, long bytePositionInLine) =>
+        TypedResults.Problem(ValidationDocument(
+            [new FieldError("body", $"is not well-formed JSON (line {line + 1}, byte {bytePositionInLine + 1}).")],
+            ProblemTypes.MalformedJson,
+            "The request body is not valid JSON."));
+
+    public static ProblemHttpResult NotUtf8() =>
+        TypedResults.Problem(ValidationDocument(
+            [new FieldError("body", "is not valid UTF-8; JSON bodies are read as UTF-8 only.")],
+            ProblemTypes.MalformedJson,
+            "The request body is not valid JSON."));
 
     public static ProblemHttpResult JobNotFound(JobId job) => TypedResults.Problem(new ProblemDetails
     {
@@ -85,18 +102,26 @@ public static class Problems
         Detail = reason,
     });
 
-    /// <summary>Gives problems written by the framework (status-code pages, binding failures) the API's types.</summary>
+    /// <summary>
+    /// Gives problems written by the framework (status-code pages) the API's type, title and a detail of our own, and
+    /// every problem the request's trace id.
+    /// </summary>
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-        if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
-            problem.Type = ProblemTypes.ForStatus(status);
-        if (status == StatusCodes.Status415UnsupportedMediaType)
+        if (problem.Type is null || !problem.Type.StartsWith(ProblemTypes.Base, StringComparison.Ordinal))
         {
-            problem.Detail ??= "Send the request body as application/json.";
-            problem.Extensions.TryAdd(FieldExtension, "Content-Type");
+            var known = StatusProblems.For(status);
+            problem.Type = known.Type;
+            problem.Title = known.Title;
+            problem.Detail = known.Detail;
+            foreach (var (name, value) in known.Extensions)
+                problem.Extensions.TryAdd(name, value);
         }
-        problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+        problem.Extensions[TraceIdExtension] = TraceIdOf(context.HttpContext);
     }
+
+    /// <summary>The id a problem shows and the log records for the request, so a reported problem finds its log entry.</summary>
+    public static string TraceIdOf(HttpContext context) => Activity.Current?.Id ?? context.TraceIdentifier;
 }

@@ -15,21 +15,32 @@ public static class RequestInputs
         "yyyy-MM-dd'T'HH:mmK",
     ];
 
-    /// <summary>The version in <c>If-Match: "N"</c>; only the strong form of a single ETag is accepted.</summary>
+    /// <summary>
+    /// The version in <c>If-Match</c>. ETags are compared as the exact text the API issues, <c>"N"</c> with N the
+    /// version in canonical decimal: a value that is not in that form (weak, <c>*</c>, a list, <c>"03"</c>,
+    /// <c>"+3"</c>, <c>" 3"</c>, <c>"abc"</c>) can never match an ETag we issued, so it is malformed rather than a
+    /// version to compare; parsing it as a number would let <c>"03"</c> match version 3.
+    /// </summary>
     public static ExpectedVersion ReadIfMatch(HttpRequest request)
     {
         var values = request.Headers.IfMatch;
         if (values.Count == 0)
             return ExpectedVersion.Missing;
-        if (values.Count > 1)
+        if (values.Count > 1 || values[0] is not { } header)
             return ExpectedVersion.Malformed;
-        var text = values[0]!.Trim();
-        return text.Length >= 3 && text[0] == '"' && text[^1] == '"'
-               && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+        var text = header.AsSpan().Trim(" \t");
+        if (text.Length < 3 || text[0] != '"' || text[^1] != '"')
+            return ExpectedVersion.Malformed;
+        var opaque = text[1..^1];
+        return long.TryParse(opaque, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
                && version >= 1
+               && text.SequenceEqual(ETag(version))
             ? new ExpectedVersion(version)
             : ExpectedVersion.Malformed;
     }
+
+    /// <summary>The strong ETag the API issues for a job version.</summary>
+    public static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     public static string? ReadActor(HttpRequest request, List<FieldError> errors)
     {

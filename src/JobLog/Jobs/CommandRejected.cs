@@ -2,4 +2,8 @@ using JobLog.Model;
 
 namespace JobLog.Jobs;
 
-public sealed record CommandRejected(RejectionKind Kind, string Reason) : CommandResult;
+public sealed record CommandRejected(RejectionKind Kind, string Reason) : CommandResult
+{
+    /// <summary>The command's fields at fault when <see cref="Kind"/> is <see cref="RejectionKind.ReadOnlyField"/>.</summary>
+    public IReadOnlyList<FieldError> Fields { get; init; } = [];
+}

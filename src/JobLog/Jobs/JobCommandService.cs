@@ -35,9 +35,19 @@ public sealed partial class JobCommandService
         JobId job, JobDefinition definition, bool enabled, string actor, CancellationToken cancellationToken) =>
         ExecuteAsync(new AddJob(job, definition, enabled, By(actor, null)), 0, cancellationToken);
 
+    /// <summary>
+    /// Replaces the definition. <paramref name="readOnly"/> are the read-only fields the client sent back; they are
+    /// checked against the job at <paramref name="expectedVersion"/>, the state the update is decided on, so a stale
+    /// version is still a <see cref="StaleVersion"/> first.
+    /// </summary>
     public Task<CommandResult> UpdateAsync(
-        JobId job, JobDefinition definition, long expectedVersion, string actor, CancellationToken cancellationToken) =>
-        ExecuteAsync(new UpdateJob(job, definition, By(actor, null)), expectedVersion, cancellationToken);
+        JobId job,
+        JobDefinition definition,
+        ReadOnlyFields readOnly,
+        long expectedVersion,
+        string actor,
+        CancellationToken cancellationToken) =>
+        ExecuteAsync(new UpdateJob(job, definition, By(actor, null)) { ReadOnly = readOnly }, expectedVersion, cancellationToken);
 
     public Task<CommandResult> PauseAsync(
         JobId job, long expectedVersion, string actor, string? reason, CancellationToken cancellationToken) =>
@@ -94,7 +104,7 @@ public sealed partial class JobCommandService
         {
             Accepted accepted => AppendAsync(command, state, stream, accepted.Event, expectedVersion, cancellationToken),
             Rejected { Kind: RejectionKind.NotFound } => Task.FromResult<CommandResult>(JobMissing.Instance),
-            Rejected rejected => Task.FromResult<CommandResult>(new CommandRejected(rejected.Kind, rejected.Reason)),
+            Rejected rejected => Task.FromResult<CommandResult>(new CommandRejected(rejected.Kind, rejected.Reason) { Fields = rejected.Fields }),
             _ => throw new UnreachableException(),
         };
 

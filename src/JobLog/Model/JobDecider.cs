@@ -14,6 +14,11 @@ public static class JobDecider
         (not null, AddJob add) => new Rejected(RejectionKind.AlreadyExists, $"Job '{add.Job}' already exists."),
         (null, _) => new Rejected(RejectionKind.NotFound, $"Job '{command.Job}' does not exist."),
 
+        // Before the transition rules: a client that sent back another status or enabled flag is told how to change
+        // those, not that its update does not apply to the job's state.
+        (JobState current, UpdateJob update) when update.ReadOnly.Differences(current) is { Count: > 0 } changed =>
+            new Rejected(RejectionKind.ReadOnlyField, $"Cannot update job '{update.Job}': {Describe(changed)}") { Fields = changed },
+
         ({ Status: JobStatus.Deleted }, RestoreJob restore) => new Accepted(new JobRestored(restore.Job, restore.By)),
         (_, RestoreJob) => Invalid(command, "it is not deleted"),
         ({ Status: JobStatus.Deleted }, _) => Invalid(command, "it is deleted; restore it first"),
@@ -30,6 +35,9 @@ public static class JobDecider
 
     private static Rejected Invalid(JobCommand command, string why) =>
         new(RejectionKind.InvalidTransition, $"Cannot {Verb(command)} job '{command.Job}': {why}.");
+
+    private static string Describe(IReadOnlyList<FieldError> fields) =>
+        string.Join(" ", fields.Select(f => $"{f.Field} {f.Message}"));
 
     private static string Verb(JobCommand command) => command switch
     {

@@ -10,4 +10,7 @@ public enum RejectionKind
 
     /// <summary>The job exists but its state does not allow this command.</summary>
     InvalidTransition,
+
+    /// <summary>The command gave a read-only field a value other than the job's; <see cref="Rejected.Fields"/> names them.</summary>
+    ReadOnlyField,
 }

@@ -1,6 +1,7 @@
 using JobLog.Integration.Fixtures;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,19 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
         await Eventually(async () => (await client.GetAsync("/readyz")).StatusCode == System.Net.HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), $"node {NodeId} reports ready");
         return client;
+    }
+
+    /// <summary>
+    /// Serves on Kestrel at a free loopback port instead of the in-memory test server, for tests that speak raw HTTP
+    /// to the real web server; returns the node's address.
+    /// </summary>
+    public Uri StartOnFreePort(Action<KestrelServerOptions>? kestrel = null)
+    {
+        UseKestrel(0);
+        if (kestrel is not null)
+            UseKestrel(kestrel);
+        StartServer();
+        return ClientOptions.BaseAddress;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

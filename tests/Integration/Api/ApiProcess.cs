@@ -56,8 +56,9 @@ public sealed class ApiProcess : IAsyncDisposable
                 {
                     return (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
+                    // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
                     return false;
                 }
             }, readyWithin, "the API process reports ready");
