@@ -26,7 +26,9 @@ public interface IZooKeeperClient : IAsyncDisposable
     /// between events) and a slow subscriber never holds up another. A subscriber that falls that far behind misses
     /// events and is told so in order: one <see cref="WatchEventType.EventsDropped"/> event stands where the missed
     /// events were, naming how many and the deepest node they all concern; re-read the state (and re-arm one-shot
-    /// watches) when it comes. No event is otherwise lost while the client lives. The stream ends when the session ends.
+    /// watches) when it comes. No event is otherwise lost while the client lives, except as ZooKeeper itself allows:
+    /// persistent watches are re-armed after a reconnect without the changes made meanwhile, so re-read the state when
+    /// <see cref="SessionStates"/> goes from Disconnected to Connected. The stream ends when the session ends.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchEvents(CancellationToken cancellationToken);
 

@@ -33,7 +33,8 @@ internal static class PathValidation
     {
         ArgumentNullException.ThrowIfNull(path);
         var problem = Problem(path, sequential);
-        if (problem is null)
+        // UTF-8 takes at most 3 bytes per UTF-16 unit, so ordinary paths skip counting their bytes on every call.
+        if (problem is null && 3L * (path.Length + (chroot?.Length ?? 0)) > MaxServerPathBytes)
         {
             var bytes = RequestSize.Path(chroot, path) - 4;
             if (bytes > MaxServerPathBytes)

@@ -47,7 +47,7 @@ internal sealed class WatchDispatcher(int capacity)
         {
             _ended = true;
             subscriptions = _subscriptions;
-            _subscriptions = [];
+            Volatile.Write(ref _subscriptions, []);
         }
 
         foreach (var subscription in subscriptions)

@@ -22,9 +22,12 @@ namespace JobLog.ZooKeeper;
 /// subscriber never holds up another. A subscriber that falls that far behind misses events and is told so, in order:
 /// one <see cref="WatchEventType.EventsDropped"/> event stands where they were, and the subscriber reads the state
 /// again. No event the server sent is lost silently while the client lives.</para>
-/// <para>Argument errors (a null or invalid path, see <see cref="PathValidation"/>; an oversize request; an unknown mode)
-/// are thrown synchronously by every method, on the caller's thread, before anything is queued; a call whose arguments
-/// are valid reports every other failure through its task.</para>
+/// <para>Argument errors (a null path; a path ZooKeeper's own rules refuse, as <see cref="BadArgumentsException"/> naming
+/// it; an oversize request; an unknown mode) are thrown synchronously by every method, on the caller's thread, before
+/// anything is queued; a call whose arguments are valid reports every other failure through its task.</para>
+/// <para>ZooKeeper re-arms persistent watches on a new connection without replaying what changed while there was none
+/// (one-shot watches it does replay, by zxid): a subscriber to persistent watches re-reads the state when
+/// <see cref="SessionStates"/> goes from <see cref="SessionState.Disconnected"/> back to <see cref="SessionState.Connected"/>.</para>
 /// </remarks>
 public sealed class ZooKeeperClient : IZooKeeperClient
 {
