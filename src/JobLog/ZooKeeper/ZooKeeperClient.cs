@@ -461,7 +461,12 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         try
         {
             var requestedMs = (int)_options.SessionTimeout.TotalMilliseconds;
-            var budgetMs = Math.Max(1000, Math.Max(requestedMs, Volatile.Read(ref _negotiatedTimeoutMs)) / ConnectionString.Servers.Count);
+            var negotiatedMs = Volatile.Read(ref _negotiatedTimeoutMs);
+            // A server can take the socket and never answer (ZooKeeper 3.8 does so to a connection that arrives while it
+            // loads its database: closing it fails on an NPE and leaves it open). Waiting a whole session timeout for one
+            // answer would let the session expire before the next attempt, so each attempt gets a third of it at most.
+            var sessionMs = negotiatedMs > 0 ? negotiatedMs : requestedMs;
+            var budgetMs = Math.Max(500, sessionMs / Math.Max(3, ConnectionString.Servers.Count));
             using var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
             handshakeDeadline.CancelAfter(budgetMs);
             await socket.ConnectAsync(endpoint, handshakeDeadline.Token).ConfigureAwait(false);
