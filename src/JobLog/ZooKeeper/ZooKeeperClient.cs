@@ -21,7 +21,9 @@ namespace JobLog.ZooKeeper;
 /// replies keep flowing whatever the subscribers do (a handler may await calls on this same client), and a slow
 /// subscriber never holds up another. A subscriber that falls that far behind misses events and is told so, in order:
 /// one <see cref="WatchEventType.EventsDropped"/> event stands where they were, and the subscriber reads the state
-/// again. No event the server sent is lost silently while the client lives.</para>
+/// again. Beyond what ZooKeeper itself never replays (persistent watches, below), no event the server sent is lost
+/// silently while the client lives: one that was read is delivered or announced, one that was not is fired again by
+/// the server when the client re-arms its one-shot watch on the next connection.</para>
 /// <para>Argument errors (a null path; a path ZooKeeper's own rules refuse, as <see cref="BadArgumentsException"/> naming
 /// it; an oversize request; an unknown mode) are thrown synchronously by every method, on the caller's thread, before
 /// anything is queued; a call whose arguments are valid reports every other failure through its task.</para>
