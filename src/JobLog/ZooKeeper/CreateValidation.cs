@@ -4,6 +4,9 @@ internal static class CreateValidation
 {
     public static bool IsTtl(CreateMode mode) => mode is CreateMode.PersistentWithTtl or CreateMode.PersistentSequentialWithTtl;
 
+    public static bool IsSequential(CreateMode mode) =>
+        mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential or CreateMode.PersistentSequentialWithTtl;
+
     public static void ThrowIfInvalid(CreateMode mode, TimeSpan? ttl)
     {
         if (!Enum.IsDefined(mode))

@@ -2,7 +2,10 @@ using System.Text;
 
 namespace JobLog.ZooKeeper;
 
-/// <summary>Exact request frame sizes, so an oversize request fails on the caller's thread before anything is queued.</summary>
+/// <summary>
+/// Exact request frame sizes, so an oversize request fails on the caller's thread before anything is queued. Requests
+/// that carry only a path and small fields cannot exceed a frame once their path passed <see cref="PathValidation"/>.
+/// </summary>
 internal static class RequestSize
 {
     private const int Header = 8;
@@ -42,12 +45,14 @@ internal static class RequestSize
         return size;
     }
 
-    public static void ThrowIfTooLarge(long bodySize, string what)
+    public static long AuthBody(string scheme, int authLength) => 4 + 4 + Encoding.UTF8.GetByteCount(scheme) + 4L + authLength;
+
+    public static void ThrowIfTooLarge(long bodySize, string what, string parameter = "data")
     {
         var frame = Header + bodySize;
         if (frame > OpCode.MaxRequestFrame)
             throw new ArgumentException(
                 $"The {what} request would be {frame:N0} bytes; ZooKeeper refuses frames over {OpCode.MaxRequestFrame:N0} bytes (jute.maxbuffer) and drops the connection, so it was not sent.",
-                "data");
+                parameter);
     }
 }

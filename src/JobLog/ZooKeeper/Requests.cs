@@ -156,7 +156,7 @@ internal sealed class AddWatchRequest(string path, AddWatchMode mode) : ResultRe
     }
 }
 
-internal sealed class RemoveWatchesRequest(string path, WatcherType type) : ResultRequest<IReadOnlyList<WatchEventType>>(path)
+internal sealed class RemoveWatchesRequest(string path, WatcherType type) : ResultRequest<bool>(path)
 {
     public override int OpCode => ZooKeeper.OpCode.RemoveWatches;
 
@@ -166,8 +166,13 @@ internal sealed class RemoveWatchesRequest(string path, WatcherType type) : Resu
         writer.WriteInt((int)type);
     }
 
-    protected override IReadOnlyList<WatchEventType> ReadResult(ref JuteReader body, ZooKeeperClient client) =>
-        client.Watches.Remove(NodePath, type);
+    /// <summary>Runs on the reader, so the invented *WatchRemoved events take the reply's place among the server's events.</summary>
+    protected override bool ReadResult(ref JuteReader body, ZooKeeperClient client)
+    {
+        foreach (var eventType in client.Watches.Remove(NodePath, type))
+            client.Dispatcher.Publish(new WatchEvent(eventType, NodePath));
+        return true;
+    }
 }
 
 internal sealed class CloseSessionRequest() : Request<bool>(null)

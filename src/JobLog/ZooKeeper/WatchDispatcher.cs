@@ -1,88 +1,83 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace JobLog.ZooKeeper;
 
 /// <summary>
-/// The one task per client that hands watch events to subscribers, in the order the server sent them.
-/// The socket reader only enqueues; the queue is bounded and a full queue makes the reader wait (backpressure),
-/// so a slow subscriber slows the connection down but never loses an event.
+/// Hands watch events to every subscriber in the order the server sent them, each through a bounded buffer of its
+/// own (<see cref="WatchSubscription"/>). Publishing never waits, so the socket reader that publishes keeps reading
+/// replies whatever the subscribers do, and one slow subscriber never holds up another: a subscriber that falls
+/// <c>capacity</c> events behind misses events and is told so by an <see cref="WatchEventType.EventsDropped"/> event.
 /// </summary>
-internal sealed class WatchDispatcher
+internal sealed class WatchDispatcher(int capacity)
 {
-    private readonly Channel<WatchEvent> _queue;
-    private readonly int _capacity;
     private readonly Lock _gate = new();
-    private ImmutableArray<Subscription> _subscribers = [];
+    private WatchSubscription[] _subscriptions = [];
     private bool _ended;
-    private readonly Task _loop;
 
-    public WatchDispatcher(int capacity)
+    /// <summary>Offers the event to every current subscriber; called by the socket reader, so it never blocks.</summary>
+    public void Publish(WatchEvent watchEvent)
     {
-        _capacity = capacity;
-        _queue = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _loop = Task.Run(RunAsync);
+        foreach (var subscription in Volatile.Read(ref _subscriptions))
+            subscription.Offer(watchEvent);
     }
 
-    public Task Completion => _loop;
+    /// <summary>No more events: each subscriber reads what it has buffered and then its stream ends.</summary>
+    public void Complete()
+    {
+        WatchSubscription[] subscriptions;
+        lock (_gate)
+        {
+            _ended = true;
+            subscriptions = _subscriptions;
+        }
 
-    public bool TryEnqueue(WatchEvent watchEvent) => _queue.Writer.TryWrite(watchEvent);
+        foreach (var subscription in subscriptions)
+            subscription.Complete();
+    }
 
-    public ValueTask EnqueueAsync(WatchEvent watchEvent, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync(watchEvent, cancellationToken);
+    /// <summary>Waits up to <paramref name="patience"/> for handler subscribers to work through what they have buffered.</summary>
+    public Task DrainAsync(TimeSpan patience) =>
+        Task.WhenAll(Volatile.Read(ref _subscriptions).Select(s => s.Pump)).WaitAsync(patience);
 
-    public void Complete() => _queue.Writer.TryComplete();
-
-    /// <summary>Ends every subscription now, dropping what is still queued: used when the client is disposed.</summary>
+    /// <summary>Ends every subscription now and cancels the handlers still running: used when the client is disposed.</summary>
     public void Abandon()
     {
-        Complete();
-        EndAll();
+        WatchSubscription[] subscriptions;
+        lock (_gate)
+        {
+            _ended = true;
+            subscriptions = _subscriptions;
+            Volatile.Write(ref _subscriptions, []);
+        }
+
+        foreach (var subscription in subscriptions)
+            subscription.Abandon();
     }
 
     public IDisposable Subscribe(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
-        var subscription = new Subscription(this, handler);
-        Add(subscription);
+        var subscription = Add();
+        subscription.Pump = Task.Run(() => PumpAsync(subscription, handler));
         return subscription;
     }
 
     /// <summary>Subscribes now (not at the first MoveNext), so events between this call and the enumeration are kept.</summary>
     public IAsyncEnumerable<WatchEvent> SubscribeEnumerable(CancellationToken cancellationToken)
     {
-        var buffer = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(_capacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var subscription = new Subscription(this, (e, ct) => buffer.Writer.WriteAsync(e, ct))
-        {
-            OnEnded = () => buffer.Writer.TryComplete(),
-        };
-        Add(subscription);
+        var subscription = Add();
         var registration = cancellationToken.Register(subscription.Dispose);
-        return Read(buffer.Reader, subscription, registration, cancellationToken);
+        return ReadAsync(subscription, registration, cancellationToken);
     }
 
-    private static async IAsyncEnumerable<WatchEvent> Read(
-        ChannelReader<WatchEvent> reader,
-        Subscription subscription,
+    private static async IAsyncEnumerable<WatchEvent> ReadAsync(
+        WatchSubscription subscription,
         CancellationTokenRegistration registration,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var watchEvent))
-                    yield return watchEvent;
-            }
+            while (await subscription.ReadAsync(cancellationToken).ConfigureAwait(false) is { } watchEvent)
+                yield return watchEvent;
         }
         finally
         {
@@ -91,86 +86,48 @@ internal sealed class WatchDispatcher
         }
     }
 
-    private async Task RunAsync()
+    private static async Task PumpAsync(WatchSubscription subscription, Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
-        await foreach (var watchEvent in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        var token = subscription.Token;
+        try
         {
-            foreach (var subscriber in _subscribers)
+            while (await subscription.ReadAsync(token).ConfigureAwait(false) is { } watchEvent)
             {
                 try
                 {
-                    await subscriber.Handler(watchEvent, subscriber.Token).ConfigureAwait(false);
+                    await handler(watchEvent, token).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
-                    // A failing or unsubscribed handler must not stop delivery to the others.
+                    // A failing handler is skipped for this event; the next one is still delivered.
                 }
             }
         }
-
-        EndAll();
-    }
-
-    /// <summary>Ends every subscription and marks the dispatcher ended, so a later subscription is ended as it arrives.</summary>
-    private void EndAll()
-    {
-        ImmutableArray<Subscription> subscribers;
-        lock (_gate)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            subscribers = _subscribers;
-            _subscribers = [];
-            _ended = true;
         }
-
-        foreach (var subscriber in subscribers)
-            subscriber.End();
     }
 
-    /// <summary>A subscription that arrives after the dispatcher ended is ended at once, so its reader does not wait forever.</summary>
-    private void Add(Subscription subscription)
+    /// <summary>A subscription that arrives after the dispatcher ended is complete at once, so its reader does not wait forever.</summary>
+    private WatchSubscription Add()
     {
+        var subscription = new WatchSubscription(capacity, Remove);
         bool ended;
         lock (_gate)
         {
             ended = _ended;
             if (!ended)
-                _subscribers = _subscribers.Add(subscription);
+                Volatile.Write(ref _subscriptions, [.. _subscriptions, subscription]);
         }
 
         if (ended)
-            subscription.End();
+            subscription.Complete();
+        return subscription;
     }
 
-    private void Remove(Subscription subscription)
+    private void Remove(WatchSubscription subscription)
     {
         lock (_gate)
-            _subscribers = _subscribers.Remove(subscription);
-    }
-
-    private sealed class Subscription(WatchDispatcher owner, Func<WatchEvent, CancellationToken, ValueTask> handler) : IDisposable
-    {
-        private readonly CancellationTokenSource _disposed = new();
-        private int _ended;
-
-        public Func<WatchEvent, CancellationToken, ValueTask> Handler => handler;
-
-        public CancellationToken Token => _disposed.Token;
-
-        public Action? OnEnded { get; set; }
-
-        public void Dispose()
-        {
-            owner.Remove(this);
-            End();
-        }
-
-        public void End()
-        {
-            if (Interlocked.Exchange(ref _ended, 1) != 0)
-                return;
-            // Cancelling unblocks a dispatcher stuck writing into this subscriber's full buffer.
-            _disposed.Cancel();
-            OnEnded?.Invoke();
-        }
+            Volatile.Write(ref _subscriptions, [.. _subscriptions.Where(s => s != subscription)]);
     }
 }

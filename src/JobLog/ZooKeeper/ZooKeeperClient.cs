@@ -15,12 +15,21 @@ namespace JobLog.ZooKeeper;
 /// wait for the next connection, and the client joins the next server with the same session, re-sending its
 /// credentials and re-arming every watch with setWatches2. A session the server declares expired is final:
 /// <see cref="SessionState.Expired"/>, and every call fails with <see cref="SessionExpiredException"/>.</para>
-/// <para>Watch events: see <see cref="WatchEvents"/>. They are delivered by one dispatcher task per client, never on the
-/// socket reader, in the order the server sent them (which is zxid order, and before the reply of the request that
-/// caused them). The queue between reader and dispatcher holds <see cref="ZooKeeperClientOptions.WatchQueueCapacity"/>
-/// events; when it is full the reader stops reading the socket until there is room (backpressure). No event is
-/// dropped; replies wait behind the stalled events and may hit their deadline, and the dead-peer check is suspended
-/// while the reader waits (pings still go out, so the session stays alive).</para>
+/// <para>Watch events: see <see cref="WatchEvents"/>. Each subscriber gets them in the order the server sent them (which is
+/// zxid order, and before the reply of the request that caused them), through a buffer of its own that holds
+/// <see cref="ZooKeeperClientOptions.WatchQueueCapacity"/> events. The socket reader never waits for a subscriber, so
+/// replies keep flowing whatever the subscribers do (a handler may await calls on this same client), and a slow
+/// subscriber never holds up another. A subscriber that falls that far behind misses events and is told so, in order:
+/// one <see cref="WatchEventType.EventsDropped"/> event stands where they were, and the subscriber reads the state
+/// again. Beyond what ZooKeeper itself never replays (persistent watches, below), no event the server sent is lost
+/// silently while the client lives: one that was read is delivered or announced, one that was not is fired again by
+/// the server when the client re-arms its one-shot watch on the next connection.</para>
+/// <para>Argument errors (a null path; a path ZooKeeper's own rules refuse, as <see cref="BadArgumentsException"/> naming
+/// it; an oversize request; an unknown mode) are thrown synchronously by every method, on the caller's thread, before
+/// anything is queued; a call whose arguments are valid reports every other failure through its task.</para>
+/// <para>ZooKeeper re-arms persistent watches on a new connection without replaying what changed while there was none
+/// (one-shot watches it does replay, by zxid): a subscriber to persistent watches re-reads the state when
+/// <see cref="SessionStates"/> goes from <see cref="SessionState.Disconnected"/> back to <see cref="SessionState.Connected"/>.</para>
 /// </remarks>
 public sealed class ZooKeeperClient : IZooKeeperClient
 {
@@ -120,9 +129,12 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     public IAsyncEnumerable<WatchEvent> WatchEvents(CancellationToken cancellationToken) => Dispatcher.SubscribeEnumerable(cancellationToken);
 
     /// <summary>
-    /// Calls <paramref name="handler"/> on the dispatcher task for each watch event, in server order, until the returned
-    /// handle is disposed. The next event waits until the handler's task completes (that is the backpressure).
-    /// A handler that throws is skipped for that event; delivery goes on.
+    /// Calls <paramref name="handler"/> for each watch event, in server order, one at a time, on a task of this
+    /// subscription's own, until the returned handle is disposed (the handler's token is then cancelled). The handler
+    /// may await calls on this client. Events that arrive while it runs wait in the subscription's buffer
+    /// (<see cref="ZooKeeperClientOptions.WatchQueueCapacity"/>); past that the handler gets one
+    /// <see cref="WatchEventType.EventsDropped"/> event in their place. A handler that throws is skipped for that event;
+    /// delivery goes on.
     /// </summary>
     public IDisposable SubscribeWatchEvents(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
@@ -131,31 +143,35 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     }
 
     /// <summary>Creates a znode and returns its actual path (with the sequence suffix for sequential modes).</summary>
-    public async Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, CancellationToken cancellationToken)
+    public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, CancellationToken cancellationToken)
     {
         if (CreateValidation.IsTtl(mode))
             throw new ArgumentException($"Create mode {mode} needs a TTL; call the overload that takes one.", nameof(mode));
-        return (await Create2Async(path, data, mode, acl, null, cancellationToken).ConfigureAwait(false)).Path;
+        return PathOf(Create2Async(path, data, mode, acl, null, cancellationToken));
     }
 
     /// <summary>Creates a znode with a TTL (<see cref="CreateMode.PersistentWithTtl"/> or <see cref="CreateMode.PersistentSequentialWithTtl"/>; the server needs extendedTypesEnabled).</summary>
-    public async Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, TimeSpan ttl, CancellationToken cancellationToken) =>
-        (await Create2Async(path, data, mode, acl, ttl, cancellationToken).ConfigureAwait(false)).Path;
+    public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, TimeSpan ttl, CancellationToken cancellationToken) =>
+        PathOf(Create2Async(path, data, mode, acl, ttl, cancellationToken));
 
-    /// <summary>Creates a znode and returns its path and <see cref="Stat"/>. <paramref name="data"/> must not change until the task completes.</summary>
+    /// <summary>
+    /// Creates a znode and returns its path and <see cref="Stat"/>. <paramref name="data"/> must not change until the task
+    /// completes. A sequential mode may take a path ending in '/': the counter is then the whole node name.
+    /// </summary>
     public Task<CreatedNode> Create2Async(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, TimeSpan? ttl, CancellationToken cancellationToken)
     {
-        CheckPath(path);
         CreateValidation.ThrowIfInvalid(mode, ttl);
+        PathValidation.ThrowIfInvalid(Chroot, path, CreateValidation.IsSequential(mode));
         acl ??= Acl.Open;
         RequestSize.ThrowIfTooLarge(RequestSize.CreateBody(Chroot, path, data.Length, acl, ttl is not null), "create");
         return Submit(new CreateRequest(path, data, mode, acl, ttl), cancellationToken);
     }
 
-    /// <summary>Deletes a znode; <paramref name="version"/> −1 matches any version.</summary>
+    /// <summary>Deletes a znode; <paramref name="version"/> −1 matches any version. The root ("/", or the chroot) cannot be deleted.</summary>
     public Task DeleteAsync(string path, int version, CancellationToken cancellationToken)
     {
         CheckPath(path);
+        PathValidation.ThrowIfRoot(path);
         return Submit(new DeleteRequest(path, version), cancellationToken);
     }
 
@@ -193,8 +209,15 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     public Task<MultiResult> MultiAsync(IReadOnlyList<MultiOp> operations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
-        foreach (var op in operations)
-            CheckPath(op.Path);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var op = operations[i] ?? throw new ArgumentNullException(nameof(operations), $"Operation {i} of the multi is null.");
+            var context = $"operation {i} ({op.Kind}) of the multi";
+            PathValidation.ThrowIfInvalid(Chroot, op.Path, op.Kind == MultiOpKind.Create && CreateValidation.IsSequential(op.Mode), context);
+            if (op.Kind == MultiOpKind.Delete)
+                PathValidation.ThrowIfRoot(op.Path, context);
+        }
+
         RequestSize.ThrowIfTooLarge(RequestSize.MultiBody(Chroot, operations), "multi");
         return Submit(new MultiRequest([.. operations]), cancellationToken);
     }
@@ -217,22 +240,23 @@ public sealed class ZooKeeperClient : IZooKeeperClient
 
     /// <summary>
     /// Removes this session's watches of <paramref name="type"/> on <paramref name="path"/> (NoWatcher when there is none).
-    /// The server sends no event for it, so the client delivers the matching *WatchRemoved events itself, after the removal.
+    /// The server sends no event for it, so the client delivers the matching *WatchRemoved events itself, in the place of
+    /// the removal's reply among the server's events, before the returned task completes.
     /// </summary>
-    public async Task RemoveWatchesAsync(string path, WatcherType type, CancellationToken cancellationToken)
+    public Task RemoveWatchesAsync(string path, WatcherType type, CancellationToken cancellationToken)
     {
         CheckPath(path);
         if (!Enum.IsDefined(type))
             throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown watcher type.");
-        var removed = await Submit(new RemoveWatchesRequest(path, type), cancellationToken).ConfigureAwait(false);
-        foreach (var eventType in removed)
-            await Dispatcher.EnqueueAsync(new WatchEvent(eventType, path), cancellationToken).ConfigureAwait(false);
+        return Submit(new RemoveWatchesRequest(path, type), cancellationToken);
     }
 
     /// <summary>Adds credentials to the session (kept and re-sent on every reconnect). A refusal is final: <see cref="SessionState.AuthFailed"/>.</summary>
     public Task AddAuthAsync(string scheme, ReadOnlyMemory<byte> auth, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(scheme);
+        // The credentials are sent again on every reconnect: one the server refuses as oversize would end every connection.
+        RequestSize.ThrowIfTooLarge(RequestSize.AuthBody(scheme, auth.Length), "auth", nameof(auth));
         var bytes = auth.ToArray();
         lock (_authGate)
             _authInfo.Add((scheme, bytes));
@@ -275,8 +299,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         _closing.Cancel();
         _current?.Abort("client closed");
         await Task.WhenAll(_loop, _sweeper).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        // Give subscribers a moment to take what is queued, then end their streams even if one stopped reading.
-        await Dispatcher.Completion.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Give handlers a moment to work through what is buffered, then stop them even if one is stuck.
+        await Dispatcher.DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Dispatcher.Abandon();
         _states.Publish(SessionState.Closed);
         _closing.Dispose();
@@ -321,13 +345,9 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         return serverPath;
     }
 
-    private void CheckPath(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        // Without a chroot the server itself rejects such paths (BadArguments); with one, prefixing would hide the mistake.
-        if (Chroot is not null && !path.StartsWith('/'))
-            throw new BadArgumentsException(path, "path must start with '/'");
-    }
+    private void CheckPath(string path) => PathValidation.ThrowIfInvalid(Chroot, path);
+
+    private static async Task<string> PathOf(Task<CreatedNode> created) => (await created.ConfigureAwait(false)).Path;
 
     private Task<T> Submit<T>(Request<T> request, CancellationToken cancellationToken)
     {
@@ -443,7 +463,12 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         try
         {
             var requestedMs = (int)_options.SessionTimeout.TotalMilliseconds;
-            var budgetMs = Math.Max(1000, Math.Max(requestedMs, Volatile.Read(ref _negotiatedTimeoutMs)) / ConnectionString.Servers.Count);
+            var negotiatedMs = Volatile.Read(ref _negotiatedTimeoutMs);
+            // A server can take the socket and never answer (ZooKeeper 3.8 does so to a connection that arrives while it
+            // loads its database: closing it fails on an NPE and leaves it open). Waiting a whole session timeout for one
+            // answer would let the session expire before the next attempt, so each attempt gets a third of it at most.
+            var sessionMs = negotiatedMs > 0 ? negotiatedMs : requestedMs;
+            var budgetMs = Math.Max(500, sessionMs / Math.Max(3, ConnectionString.Servers.Count));
             using var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
             handshakeDeadline.CancelAfter(budgetMs);
             await socket.ConnectAsync(endpoint, handshakeDeadline.Token).ConfigureAwait(false);

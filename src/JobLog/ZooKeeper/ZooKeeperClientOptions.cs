@@ -14,8 +14,11 @@ public sealed record ZooKeeperClientOptions(string ConnectionString)
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Capacity of the watch event queue between the socket reader and the dispatcher.
-    /// When it is full the socket reader waits (backpressure); no event is dropped.
+    /// How many watch events each subscriber's buffer holds (one buffer per <see cref="ZooKeeperClient.WatchEvents"/>
+    /// stream or <see cref="ZooKeeperClient.SubscribeWatchEvents"/> handler). The socket reader never waits for a
+    /// subscriber: when a subscriber's buffer is full, the events after it are dropped for that subscriber alone and it
+    /// gets one <see cref="WatchEventType.EventsDropped"/> event in their place. Memory is bounded by this many events
+    /// per subscriber; size it above the largest burst a subscriber must take without a resynchronisation.
     /// </summary>
     public int WatchQueueCapacity { get; init; } = 1024;
 

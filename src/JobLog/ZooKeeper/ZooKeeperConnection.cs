@@ -27,7 +27,6 @@ internal sealed class ZooKeeperConnection
     private readonly CancellationTokenSource _stop = new();
     private long _lastSend = Environment.TickCount64;
     private long _lastReceive = Environment.TickCount64;
-    private volatile bool _readerBlocked;
     private bool _closed;
 
     public ZooKeeperConnection(ZooKeeperClient client, Socket socket, NetworkStream stream, int sessionTimeoutMs, bool rearmWatches)
@@ -194,14 +193,21 @@ internal sealed class ZooKeeperConnection
             writer.WriteInt(OpCode.SetWatches2);
             writer.WriteLong(_client.LastZxid);
             var budget = SetWatchesBatchBytes;
+            var empty = true;
             for (var kind = 0; kind < lists.Length; kind++)
             {
                 var count = 0;
                 var size = 0;
-                while (cursor[kind] + count < lists[kind].Length && size < budget)
+                while (cursor[kind] + count < lists[kind].Length)
                 {
-                    size += RequestSize.Path(_client.Chroot, lists[kind][cursor[kind] + count]);
+                    // Paths go in up to the budget, and always at least one: a path the client accepted fits a
+                    // setWatches2 frame on its own (PathValidation.MaxServerPathBytes), but not beside 128 KiB of others.
+                    var next = RequestSize.Path(_client.Chroot, lists[kind][cursor[kind] + count]);
+                    if (!empty && size + next > budget)
+                        break;
+                    size += next;
                     count++;
+                    empty = false;
                 }
 
                 writer.WriteInt(count);
@@ -244,22 +250,8 @@ internal sealed class ZooKeeperConnection
                         break;
                     }
 
-                    var watchEvent = ProcessFrame(buffer, start + 4, length);
+                    ProcessFrame(buffer, start + 4, length);
                     start += 4 + length;
-                    if (watchEvent is not null && !_client.Dispatcher.TryEnqueue(watchEvent))
-                    {
-                        // Backpressure: stop reading until the dispatcher has room, and do not count the pause as a dead peer.
-                        _readerBlocked = true;
-                        try
-                        {
-                            await _client.Dispatcher.EnqueueAsync(watchEvent, cancellationToken).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            Volatile.Write(ref _lastReceive, Environment.TickCount64);
-                            _readerBlocked = false;
-                        }
-                    }
                 }
 
                 if (start > 0)
@@ -282,7 +274,7 @@ internal sealed class ZooKeeperConnection
         }
     }
 
-    private WatchEvent? ProcessFrame(byte[] buffer, int offset, int length)
+    private void ProcessFrame(byte[] buffer, int offset, int length)
     {
         var reader = new JuteReader(buffer.AsSpan(offset, length));
         var xid = reader.ReadInt();
@@ -294,10 +286,11 @@ internal sealed class ZooKeeperConnection
         switch (xid)
         {
             case OpCode.NotificationXid:
-                return ProcessNotification(ref reader);
+                ProcessNotification(ref reader);
+                return;
             case OpCode.PingXid:
             case OpCode.SetWatchesXid:
-                return null;
+                return;
             case OpCode.AuthXid:
                 AuthRequest? auth;
                 lock (_gate)
@@ -309,7 +302,7 @@ internal sealed class ZooKeeperConnection
                 if (error == ErrorCode.AuthFailed)
                     _client.OnAuthFailed();
                 auth?.OnReply(error, ref reader, _client);
-                return null;
+                return;
         }
 
         Request? request;
@@ -332,21 +325,23 @@ internal sealed class ZooKeeperConnection
             request.TryFail(new ConnectionLossException(request.Path, $"protocol error: {e.Message}"));
             throw;
         }
-
-        return null;
     }
 
-    private WatchEvent? ProcessNotification(ref JuteReader reader)
+    /// <summary>
+    /// Spends the one-shot watch and hands the event to the subscribers' buffers without waiting, so the replies behind
+    /// it are read at once even when a subscriber is slow or is itself waiting for one of them.
+    /// </summary>
+    private void ProcessNotification(ref JuteReader reader)
     {
         var type = reader.ReadInt();
         reader.ReadInt();
         var serverPath = reader.ReadString() ?? "/";
         if (type is < (int)WatchEventType.NodeCreated or > (int)WatchEventType.NodeChildrenChanged)
-            return null;
+            return;
         var eventType = (WatchEventType)type;
         var path = _client.StripChroot(serverPath);
         _client.Watches.OnNotification(eventType, path);
-        return new WatchEvent(eventType, path);
+        _client.Dispatcher.Publish(new WatchEvent(eventType, path));
     }
 
     private async Task PingLoopAsync(CancellationToken cancellationToken)
@@ -357,7 +352,7 @@ internal sealed class ZooKeeperConnection
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             var now = Environment.TickCount64;
-            if (!_readerBlocked && now - Volatile.Read(ref _lastReceive) > readTimeout)
+            if (now - Volatile.Read(ref _lastReceive) > readTimeout)
                 throw new TimeoutException($"nothing received from the server for {now - Volatile.Read(ref _lastReceive)} ms (limit {readTimeout} ms)");
             if (now - Volatile.Read(ref _lastSend) >= pingAfter)
             {

@@ -36,7 +36,10 @@ public abstract class ZooKeeperException : Exception
 
     private static string Describe(ErrorCode code, string? path, string? detail)
     {
-        var text = path is null ? $"ZooKeeper error {code} ({(int)code})" : $"ZooKeeper error {code} ({(int)code}) for {path}";
+        var text = path is null ? $"ZooKeeper error {code} ({(int)code})" : $"ZooKeeper error {code} ({(int)code}) for {Shorten(path)}";
         return detail is null ? text : $"{text}: {detail}";
     }
+
+    // A refused path can be a megabyte long; the message shows its start, Path keeps all of it.
+    private static string Shorten(string path) => path.Length <= 200 ? path : $"{path[..200]}… ({path.Length:N0} characters)";
 }

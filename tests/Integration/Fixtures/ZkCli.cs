@@ -3,7 +3,8 @@ namespace JobLog.Integration.Fixtures;
 /// <summary>Runs ZooKeeper's own command line client (org.apache.zookeeper.ZooKeeperMain, what zkCli.sh runs) against a server.</summary>
 public static class ZkCli
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    // A JVM start on a loaded 2-core machine can take many seconds; the deadline only catches a hung process.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
     public static Task<ZkCliResult> RunAsync(string connectionString, IReadOnlyList<string> commands, CancellationToken ct) =>
         RunAsync(connectionString, commands, DefaultTimeout, ct);

@@ -8,8 +8,11 @@ public sealed record ZooKeeperServerOptions
     /// <summary>Null keeps ZooKeeper's default of 2 × tickTime.</summary>
     public TimeSpan? MinSessionTimeout { get; init; }
 
-    /// <summary>Null keeps ZooKeeper's default of 20 × tickTime.</summary>
-    public TimeSpan? MaxSessionTimeout { get; init; }
+    /// <summary>
+    /// 60 s rather than ZooKeeper's default of 20 × tickTime (10 s here): a session that must outlive a server restart
+    /// or a leader election needs more than 10 s on a loaded 2-core machine. Null keeps ZooKeeper's default.
+    /// </summary>
+    public TimeSpan? MaxSessionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a start may take before it fails with the server log tail.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);

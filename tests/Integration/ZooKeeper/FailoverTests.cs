@@ -14,7 +14,7 @@ public sealed class FailoverTests
     public async Task After_a_server_restart_the_client_keeps_its_session_and_its_watches()
     {
         await using var server = await ZooKeeperServer.StartAsync(null, Timeout());
-        await using var client = await ConnectAsync(server.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var client = await ConnectAsync(server.ConnectionString);
         await using var states = new StateRecorder(client);
         using var stop = new CancellationTokenSource();
         await using var events = client.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);
@@ -41,7 +41,7 @@ public sealed class FailoverTests
     public async Task Changes_made_while_disconnected_fire_the_rearmed_watch_and_queued_requests_run_on_reconnect()
     {
         await using var server = await ZooKeeperServer.StartAsync(null, Timeout());
-        await using var client = await ConnectAsync(server.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var client = await ConnectAsync(server.ConnectionString);
         await using var states = new StateRecorder(client);
         using var stop = new CancellationTokenSource();
         await using var events = client.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);
@@ -66,7 +66,7 @@ public sealed class FailoverTests
     public async Task More_than_128_KiB_of_watched_paths_are_rearmed_after_a_restart()
     {
         await using var server = await ZooKeeperServer.StartAsync(null, Timeout());
-        await using var client = await ConnectAsync(server.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var client = await ConnectAsync(server.ConnectionString);
         await using var states = new StateRecorder(client);
         using var stop = new CancellationTokenSource();
         await using var events = client.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);
@@ -89,7 +89,7 @@ public sealed class FailoverTests
     public async Task A_request_in_flight_when_the_connection_drops_fails_with_ConnectionLoss()
     {
         await using var server = await ZooKeeperServer.StartAsync(null, Timeout());
-        await using var client = await ConnectAsync(server.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var client = await ConnectAsync(server.ConnectionString);
         var root = await NewRootAsync(client);
 
         // A flood keeps requests in flight when the server is killed; none may be retried silently.
@@ -104,7 +104,7 @@ public sealed class FailoverTests
     public async Task In_an_ensemble_the_client_moves_to_another_server_keeping_session_ephemerals_and_watches()
     {
         await using var ensemble = await ZooKeeperEnsemble.StartAsync(Timeout());
-        await using var client = await ConnectAsync(ensemble.ConnectionString, TimeSpan.FromSeconds(10));
+        await using var client = await ConnectAsync(ensemble.ConnectionString);
         await using var states = new StateRecorder(client);
         using var stop = new CancellationTokenSource();
         await using var events = client.WatchEvents(stop.Token).GetAsyncEnumerator(stop.Token);

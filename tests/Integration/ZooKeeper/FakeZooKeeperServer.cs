@@ -14,17 +14,21 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
 
     private readonly Func<int, NetworkStream, CancellationToken, Task>? _afterHandshake;
     private readonly RequestHandler? _onRequest;
+    private readonly Func<int, CancellationToken, Task>? _beforeHandshakeReply;
     private readonly int _negotiatedTimeoutMs;
     private readonly LoopbackListener _listener;
     private int _accepted;
+    private int _connectRequests;
 
     public FakeZooKeeperServer(
         Func<int, NetworkStream, CancellationToken, Task>? afterHandshake = null,
         RequestHandler? onRequest = null,
-        int negotiatedTimeoutMs = 30000)
+        int negotiatedTimeoutMs = 30000,
+        Func<int, CancellationToken, Task>? beforeHandshakeReply = null)
     {
         _afterHandshake = afterHandshake;
         _onRequest = onRequest;
+        _beforeHandshakeReply = beforeHandshakeReply;
         _negotiatedTimeoutMs = negotiatedTimeoutMs;
         _listener = new LoopbackListener(ServeAsync);
     }
@@ -53,6 +57,10 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
         try
         {
             await ReadFrameAsync(stream, token);
+            // Numbered by connect request, answered or not: a hook that never returns leaves that handshake unanswered.
+            var request = Interlocked.Increment(ref _connectRequests);
+            if (_beforeHandshakeReply is not null)
+                await _beforeHandshakeReply(request, token);
             var number = Interlocked.Increment(ref _accepted);
             var response = new byte[4 + 37];
             BinaryPrimitives.WriteInt32BigEndian(response, 37);

@@ -116,10 +116,10 @@ public sealed class InteropTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
         Assert.Equal(expected, received);
     }
 
-    /// <summary>The next event matching <paramref name="match"/>, within 10 s; others are skipped.</summary>
+    /// <summary>The next event matching <paramref name="match"/>, within the tests' patience; others are skipped.</summary>
     private static async Task<WatchEvent> NextEventAsync(ChannelReader<WatchEvent> events, Func<WatchEvent, bool> match, string what, CancellationToken ct)
     {
-        var within = TimeSpan.FromSeconds(10);
+        var within = ZooKeeperTest.Patience;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(within);
         var clock = Stopwatch.StartNew();
@@ -140,10 +140,6 @@ public sealed class InteropTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
 
     private Task<ZooKeeperClient> ConnectAsync(CancellationToken ct) =>
         ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions(zookeeper.ConnectionString)
-            {
-                SessionTimeout = TimeSpan.FromSeconds(10),
-                RequestTimeout = TimeSpan.FromSeconds(10),
-            },
+            ZooKeeperTest.Options(zookeeper.ConnectionString),
             ct);
 }

@@ -99,7 +99,7 @@ public sealed class SessionTests(ZooKeeperFixture zookeeper) : ClientTestBase(zo
     public async Task A_connection_reset_fails_the_request_in_flight_and_the_client_rejoins_its_session()
     {
         await using var proxy = new FreezableProxy(Fixture.Server.Port);
-        await using var client = await ConnectAsync(proxy.ConnectionString, TimeSpan.FromSeconds(6));
+        await using var client = await ConnectAsync(proxy.ConnectionString);
         await using var states = new StateRecorder(client);
         var path = await client.CreateAsync($"{Root}/kept", Bytes(""), CreateMode.Ephemeral, null, Timeout());
         var session = client.SessionId;

@@ -18,10 +18,25 @@ internal static class ZooKeeperTest
 
     public static string Text(byte[] data) => Encoding.UTF8.GetString(data);
 
+    /// <summary>
+    /// Session timeout of test clients: a test's session must outlive a server restart, a leader election and the stalls
+    /// of a loaded 2-core machine (the fixture's servers allow up to 60 s). Tests that want an expiry ask for less.
+    /// </summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Request deadline of test clients: a request may wait through a whole server restart before it is even sent.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Client options with the generous test deadlines; tests about deadlines set their own.</summary>
+    public static ZooKeeperClientOptions Options(string connectionString, TimeSpan? sessionTimeout = null) => new(connectionString)
+    {
+        SessionTimeout = sessionTimeout ?? SessionTimeout,
+        RequestTimeout = RequestTimeout,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+    };
+
     public static Task<ZooKeeperClient> ConnectAsync(string connectionString, TimeSpan? sessionTimeout = null) =>
-        ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions(connectionString) { SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10) },
-            Timeout());
+        ZooKeeperClient.ConnectAsync(Options(connectionString, sessionTimeout), Timeout());
 
     /// <summary>Creates a fresh persistent root for one test and returns its path.</summary>
     public static async Task<string> NewRootAsync(ZooKeeperClient client, string prefix = "t")
