@@ -87,6 +87,22 @@ public static class JobArbitraries
             m => ShrinkHistory(m.History).Select(h => m with { History = h, Loaded = Math.Min(m.Loaded, h.Events.Count) })
                 .Concat(ShrinkList(m.Hidden.Order().ToList()).Select(hidden => m with { Hidden = hidden.ToHashSet() })));
 
+    public static Arbitrary<NoisyFeed> NoisyFeeds() =>
+        Arb.From(
+            from history in Histories().Generator
+            from noise in Gen.ArrayOf(
+                Gen.Frequency(
+                    (4, Gen.Constant(FeedNoise.None)),
+                    (2, Gen.Constant(FeedNoise.FillerBefore)),
+                    (2, Gen.Constant(FeedNoise.RolledBackBefore)),
+                    (2, Gen.Constant(FeedNoise.CommittedLate))),
+                history.Events.Count)
+            from loaded in Gen.Choose(0, history.Events.Count)
+            select new NoisyFeed(history, noise, loaded),
+            f => ShrinkHistory(f.History).Select(h => f with { History = h, Loaded = Math.Min(f.Loaded, h.Events.Count) })
+                .Concat(f.Noise.Select((n, i) => (n, i)).Where(x => x.n != FeedNoise.None)
+                    .Select(x => f with { Noise = f.Noise.Select((n, j) => j == x.i ? FeedNoise.None : n).ToArray() })));
+
     public static Arbitrary<OccurrenceQuery> OccurrenceQueries() =>
         Arb.From(
             from history in Histories().Generator

@@ -9,9 +9,10 @@ namespace JobLog.Cluster;
 
 /// <summary>
 /// Keeps the node's <see cref="ScheduleHolder"/> in step with the store: loads every event at start, then tails
-/// the global feed on a timer or a <see cref="Nudge"/>. Marten sequences may commit out of order, so the tail
-/// alone can skip an event for good; a gap, and otherwise a periodic reconcile of stream versions, repairs
-/// the schedule by re-reading the streams that differ.
+/// the global feed on a timer or a <see cref="Nudge"/>. The feed never passes an event that may still commit, but
+/// a node must end with the fold of the store whatever its feed missed (a store restored from a backup, an event
+/// type it learns later): a gap in a stream, and otherwise a periodic reconcile of stream versions, repairs the
+/// schedule by re-reading the streams that differ.
 /// </summary>
 public sealed partial class ScheduleCatchUp : BackgroundService
 {
@@ -91,20 +92,30 @@ public sealed partial class ScheduleCatchUp : BackgroundService
         LogLoaded(_logger, _holder.Current.Count, _holder.TailSequence);
     }
 
-    /// <summary>Folds every event above the tail position; returns the jobs whose events arrived ahead of a gap.</summary>
+    /// <summary>
+    /// Folds every event above the tail position, page after page until the store says the feed ends (or waits at a
+    /// transaction in flight); returns the jobs whose events arrived ahead of a gap in their stream.
+    /// </summary>
     public async Task<IReadOnlySet<JobId>> TailAsync(CancellationToken cancellationToken)
     {
         HashSet<JobId>? gapped = null;
-        while (true)
+        var reading = ReadPageAsync(_holder.TailSequence, cancellationToken);
+        try
         {
-            var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
-            if (page.Count == 0)
-                break;
-            foreach (var gap in _holder.ApplyAll(page))
-                (gapped ??= []).Add(gap.Job);
-            _holder.AdvanceTail(page[^1].Sequence);
-            if (page.Count < _options.PageSize)
-                break;
+            while (reading is not null)
+            {
+                var page = await reading;
+                // The next page is read and decoded while this one is folded.
+                reading = page.ReachedEnd ? null : ReadPageAsync(page.Next, cancellationToken);
+                foreach (var gap in _holder.ApplyAll(page.Events))
+                    (gapped ??= []).Add(gap.Job);
+                _holder.AdvanceTail(page.Next);
+            }
+        }
+        finally
+        {
+            // A read still running when the fold failed must not fail unobserved.
+            reading?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
         return gapped ?? (IReadOnlySet<JobId>)new HashSet<JobId>();
     }
@@ -122,13 +133,14 @@ public sealed partial class ScheduleCatchUp : BackgroundService
         }
     }
 
+    private Task<FeedPage> ReadPageAsync(long after, CancellationToken cancellationToken) =>
+        Task.Run(() => _store.ReadAllAsync(after, _options.PageSize, cancellationToken), cancellationToken);
+
+    /// <summary>Re-reads the streams of <paramref name="jobs"/>, many in one store read.</summary>
     private async Task RepairAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
     {
-        foreach (var job in jobs)
-        {
-            var stream = await _store.ReadStreamAsync(job, cancellationToken);
-            _holder.ApplyAll(stream);
-        }
+        foreach (var batch in jobs.Chunk(_options.RepairBatchSize))
+            _holder.ApplyAll(await _store.ReadStreamsAsync(batch, cancellationToken));
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)

@@ -20,6 +20,12 @@ public static class JobLogMarten
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // The feed's reading of sequence holes relies on this mode: one statement takes the number and inserts the row
+        // in the appending transaction (Rich mode takes numbers in a separate statement before that transaction begins).
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        // The stream row is locked before the expected version is checked, so of two appends at the same version the
+        // loser waits and then fails before it takes a sequence number: conflicts leave no holes in the sequence.
+        options.Events.UseExclusiveLockOnConcurrentAppends = true;
         foreach (var type in EventTypes)
             options.Events.AddEventType(type);
     }

@@ -15,7 +15,10 @@ public sealed class MartenFreshSchemaTests(PostgresFixture postgres)
         IJobEventStore store = new MartenJobEventStore(documents);
         var job = JobId.Parse("never-written");
 
-        Assert.Empty(await store.ReadAllAsync(0, 10, CancellationToken.None));
+        var feed = await store.ReadAllAsync(0, 10, CancellationToken.None);
+        Assert.Empty(feed.Events);
+        Assert.Equal(0, feed.Next);
+        Assert.True(feed.ReachedEnd);
         Assert.Empty(await store.ReadStreamAsync(job, CancellationToken.None));
         Assert.Empty(await store.ReadStreamAsync(job, 5, CancellationToken.None));
         Assert.Empty(await store.StreamVersionsAsync(CancellationToken.None));
