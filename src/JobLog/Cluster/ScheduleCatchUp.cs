@@ -84,9 +84,13 @@ public sealed partial class ScheduleCatchUp : BackgroundService
     /// <summary>Reads the whole feed, then repairs whatever the feed's order left out.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        // The reconcile covers any gap the first pass found, so its result is not needed here.
-        await TailAsync(cancellationToken);
-        await ReconcileAsync(cancellationToken);
+        // The stream versions are read while the feed is: whatever the feed leaves out of what was committed before
+        // they were read is repaired below, which covers everything committed before the load began. The repair also
+        // covers any gap the feed showed, so the tail's result is not needed here.
+        var versions = _store.StreamVersionsAsync(cancellationToken);
+        var tail = TailAsync(cancellationToken);
+        await Task.WhenAll(versions, tail);
+        await RepairBehindAsync(await versions, cancellationToken);
         _holder.MarkLoaded();
         _holder.MarkSynced();
         LogLoaded(_logger, _holder.Current.Count, _holder.TailSequence);
@@ -98,32 +102,32 @@ public sealed partial class ScheduleCatchUp : BackgroundService
     /// </summary>
     public async Task<IReadOnlySet<JobId>> TailAsync(CancellationToken cancellationToken)
     {
-        HashSet<JobId>? gapped = null;
-        var reading = ReadPageAsync(_holder.TailSequence, cancellationToken);
-        try
+        var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
+        var events = page.Events;
+        if (!page.ReachedEnd)
         {
-            while (reading is not null)
+            // A backlog (the load at start-up) is folded once at the end: folding it page by page would rebuild the
+            // whole schedule for every page.
+            var backlog = new List<RecordedEvent>(events);
+            do
             {
-                var page = await reading;
-                // The next page is read and decoded while this one is folded.
-                reading = page.ReachedEnd ? null : ReadPageAsync(page.Next, cancellationToken);
-                foreach (var gap in _holder.ApplyAll(page.Events))
-                    (gapped ??= []).Add(gap.Job);
-                _holder.AdvanceTail(page.Next);
+                page = await _store.ReadAllAsync(page.Next, _options.PageSize, cancellationToken);
+                backlog.AddRange(page.Events);
             }
+            while (!page.ReachedEnd);
+            events = backlog;
         }
-        finally
-        {
-            // A read still running when the fold failed must not fail unobserved.
-            reading?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-        return gapped ?? (IReadOnlySet<JobId>)new HashSet<JobId>();
+        var gaps = _holder.ApplyAll(events);
+        _holder.AdvanceTail(page.Next);
+        return gaps.Select(g => g.Job).ToHashSet();
     }
 
     /// <summary>Compares every stream's version with the schedule and re-reads those that are behind.</summary>
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    public async Task ReconcileAsync(CancellationToken cancellationToken) =>
+        await RepairBehindAsync(await _store.StreamVersionsAsync(cancellationToken), cancellationToken);
+
+    private async Task RepairBehindAsync(IReadOnlyDictionary<JobId, long> versions, CancellationToken cancellationToken)
     {
-        var versions = await _store.StreamVersionsAsync(cancellationToken);
         var schedule = _holder.Current;
         var behind = versions.Where(v => schedule.VersionOf(v.Key) < v.Value).Select(v => v.Key).ToList();
         if (behind.Count > 0)
@@ -132,9 +136,6 @@ public sealed partial class ScheduleCatchUp : BackgroundService
             await RepairAsync(behind, cancellationToken);
         }
     }
-
-    private Task<FeedPage> ReadPageAsync(long after, CancellationToken cancellationToken) =>
-        Task.Run(() => _store.ReadAllAsync(after, _options.PageSize, cancellationToken), cancellationToken);
 
     /// <summary>Re-reads the streams of <paramref name="jobs"/>, many in one store read.</summary>
     private async Task RepairAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)

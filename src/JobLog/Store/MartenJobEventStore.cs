@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using JasperFx.Events;
 using JobLog.Model;
@@ -19,6 +20,8 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
     public static readonly TimeSpan DefaultInFlightWait = TimeSpan.FromMilliseconds(250);
 
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(50);
+
+    private const byte JsonbVersion = 1;
 
     private static readonly IReadOnlyDictionary<string, Type> EventTypesByDotNetName =
         JobLogMarten.EventTypes.ToDictionary(t => $"{t.FullName}, {t.Assembly.GetName().Name}", StringComparer.Ordinal);
@@ -163,16 +166,17 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
         return versions;
     }
 
-    // Marten creates and checks its tables on first use, which takes seconds in a fresh process. Done once per process
-    // and shared, a caller that gives up (its time limit ran out) does not abandon the check for the next one, and
-    // every caller's wait stays within its own limit.
+    // Marten creates and checks its tables on first use, which took seconds in a fresh process, inside whichever call
+    // came first and under that call's time limit: a call that gave up abandoned the check, and the next began anew.
+    // Now it runs once per process, shared and under no caller's limit; each caller waits within its own, and after
+    // it Marten's own checks on first use find everything checked.
     private Task SchemaReadyAsync(CancellationToken cancellationToken)
     {
         Task ready;
         lock (_schemaGate)
         {
             if (_schemaReady is null || _schemaReady.IsFaulted || _schemaReady.IsCanceled)
-                _schemaReady = Task.Run(() => store.Storage.Database.EnsureStorageExistsAsync(typeof(IEvent), CancellationToken.None).AsTask());
+                _schemaReady = Task.Run(() => store.Storage.ApplyAllConfiguredChangesToDatabaseAsync());
             ready = _schemaReady;
         }
         return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
@@ -231,7 +235,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
             RecordedEvent? recorded = null;
             if (!reader.IsDBNull(1) && EventTypesByDotNetName.TryGetValue(reader.GetString(1), out var type))
             {
-                var change = (IJobEvent)serializer.FromJson(type, reader, 2);
+                var change = Decode(serializer, type, reader, 2);
                 recorded = new RecordedEvent(change, reader.GetInt64(3), sequence, reader.GetFieldValue<DateTimeOffset>(4));
             }
             rows.Add(new FeedRow(sequence, recorded));
@@ -269,7 +273,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
          """;
 
     // Marten's FetchStream materializes a full IEvent per row, which dominates on long reads; reading only the columns
-    // a RecordedEvent needs and deserializing with Marten's own serializer gives the same events several times faster.
+    // a RecordedEvent needs and decoding them as Marten's serializer does gives the same events several times faster.
     private async Task<IReadOnlyList<RecordedEvent>> ReadStreamRowsAsync(
         string condition, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
@@ -287,10 +291,29 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
             // An event type this node does not know (written by a newer node) cannot be folded here; it is skipped.
             if (reader.IsDBNull(1) || !EventTypesByDotNetName.TryGetValue(reader.GetString(1), out var type))
                 continue;
-            var change = (IJobEvent)serializer.FromJson(type, reader, 0);
+            var change = Decode(serializer, type, reader, 0);
             events.Add(new RecordedEvent(change, reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
         return events;
+    }
+
+    private static IJobEvent Decode(ISerializer serializer, Type type, NpgsqlDataReader reader, int ordinal)
+    {
+        using var json = reader.GetStream(ordinal);
+        var length = (int)json.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            json.ReadExactly(buffer, 0, length);
+            // A jsonb value arrives as its format's version byte, then the JSON text.
+            if (length > 0 && buffer[0] == JsonbVersion && EventJson.TryRead(type, buffer.AsSpan(1, length - 1)) is { } change)
+                return change;
+            return (IJobEvent)serializer.FromJson(type, new MemoryStream(buffer, 0, length, writable: false));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task<long> CurrentVersionAsync(JobId job, CancellationToken cancellationToken)
