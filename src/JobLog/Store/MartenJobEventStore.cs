@@ -176,10 +176,30 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
         lock (_schemaGate)
         {
             if (_schemaReady is null || _schemaReady.IsFaulted || _schemaReady.IsCanceled)
-                _schemaReady = Task.Run(() => store.Storage.ApplyAllConfiguredChangesToDatabaseAsync());
+                _schemaReady = Task.Run(PrepareSchemaAsync);
             ready = _schemaReady;
         }
         return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
+    }
+
+    // Nodes that start together on a fresh database would create the same tables at the same time, and all but one
+    // would fail; holding a lock named after the schema, they take turns, and the later ones find it done.
+    private async Task PrepareSchemaAsync()
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended(@name, 0))", connection);
+        take.Parameters.AddWithValue("name", $"joblog schema {_schema}");
+        await take.ExecuteNonQueryAsync();
+        try
+        {
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended(@name, 0))", connection);
+            release.Parameters.AddWithValue("name", $"joblog schema {_schema}");
+            await release.ExecuteNonQueryAsync();
+        }
     }
 
     // The primary, never a standby: the feed's reading of holes needs the server whose transactions take the numbers.
