@@ -23,7 +23,9 @@ public sealed class ApiServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ApiServerProcess> StartAsync(string connectionString, string schema, CancellationToken ct)
+    /// <summary>Starts the node and returns once <c>/readyz</c> answers 200, asking every <paramref name="poll"/> (default 100 ms).</summary>
+    public static async Task<ApiServerProcess> StartAsync(
+        string connectionString, string schema, CancellationToken ct, TimeSpan? poll = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -61,11 +63,21 @@ public sealed class ApiServerProcess : IAsyncDisposable
                 await server.DisposeAsync();
                 throw new TimeoutException($"JobLog.Api not ready after 90 s: {server.Output}");
             }
-            await Task.Delay(100, ct);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100), ct);
         }
     }
 
     public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>The processor time the node has used so far, on all its threads.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

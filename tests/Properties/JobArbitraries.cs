@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using JobLog.Properties.Cluster;
 using JobLog.Properties.Cron;
 using JobLog.Properties.Isolation;
+using JobLog.Properties.Store;
 
 namespace JobLog.Properties;
 
@@ -49,6 +50,18 @@ public static class JobArbitraries
             body,
             timeout));
 
+    /// <summary>Text a user may send: plain, empty, with JSON's special characters, non-ASCII, or anything valid UTF-16.</summary>
+    public static Gen<string> Texts { get; } =
+        Gen.Frequency(
+            (3, Gen.Elements("", "alice", "Rapport für Jänner", "quote \" and \\ backslash", "tab\tnew\nline\u0001", "日本語 🕒", "\u2028\u2029", "</script>")),
+            (2, ArbMap.Default.GeneratorFor<NonNull<string>>().Select(s => s.Get).Where(IsValidUtf16)));
+
+    /// <summary>Header names as the rules admit them: HTTP tokens.</summary>
+    public static Gen<string> HeaderNames { get; } =
+        from length in Gen.Choose(1, 12)
+        from chars in Gen.ArrayOf(Gen.Elements("abcXYZ019-_!#$%&'*+.^`|~".ToCharArray()), length)
+        select new string(chars);
+
     public static Gen<Provenance> Provenances { get; } =
         from actor in Gen.Elements("alice", "bob", Provenance.AnonymousActor)
         from node in Gen.Elements("node-a", "node-b", "node-c")
@@ -88,6 +101,46 @@ public static class JobArbitraries
             select new MissedFeed(history, loaded, hidden.ToHashSet()),
             m => ShrinkHistory(m.History).Select(h => m with { History = h, Loaded = Math.Min(m.Loaded, h.Events.Count) })
                 .Concat(ShrinkList(m.Hidden.Order().ToList()).Select(hidden => m with { Hidden = hidden.ToHashSet() })));
+
+    public static Arbitrary<NoisyFeed> NoisyFeeds() =>
+        Arb.From(
+            from history in Histories().Generator
+            from noise in Gen.ArrayOf(
+                Gen.Frequency(
+                    (4, Gen.Constant(FeedNoise.None)),
+                    (2, Gen.Constant(FeedNoise.FillerBefore)),
+                    (2, Gen.Constant(FeedNoise.RolledBackBefore)),
+                    (2, Gen.Constant(FeedNoise.CommittedLate))),
+                history.Events.Count)
+            from loaded in Gen.Choose(0, history.Events.Count)
+            select new NoisyFeed(history, noise, loaded),
+            f => ShrinkHistory(f.History).Select(h => f with { History = h, Loaded = Math.Min(f.Loaded, h.Events.Count) })
+                .Concat(f.Noise.Select((n, i) => (n, i)).Where(x => x.n != FeedNoise.None)
+                    .Select(x => f with { Noise = f.Noise.Select((n, j) => j == x.i ? FeedNoise.None : n).ToArray() })));
+
+    public static Arbitrary<StoredEvent> StoredEvents() =>
+        Arb.From(
+            from id in Gen.Elements("a", "nightly-report", "job_0001", new string('z', JobId.MaxLength))
+            from text in Gen.ArrayOf(Texts, 8)
+            from headers in Gen.ArrayOf(Gen.Zip(HeaderNames, Texts), 3)
+                .Select(pairs => pairs.DistinctBy(p => p.Item1, StringComparer.OrdinalIgnoreCase))
+            from timeout in Gen.Choose(int.MinValue, int.MaxValue)
+            from enabled in Gen.Elements(true, false)
+            from kind in Gen.Choose(0, 5)
+            let job = JobId.Parse(id)
+            let author = new Provenance(text[0], text[1], kind % 2 == 0 ? null : text[2])
+            let definition = new JobDefinition(text[3], text[4], text[5], new WebhookTarget(
+                text[6], text[7], headers.ToImmutableSortedDictionary(h => h.Item1, h => h.Item2, StringComparer.Ordinal),
+                kind % 3 == 0 ? null : text[2], timeout))
+            select new StoredEvent(kind switch
+            {
+                0 => new JobAdded(job, definition, enabled, author),
+                1 => new JobUpdated(job, definition, author),
+                2 => new JobPaused(job, author),
+                3 => new JobResumed(job, author),
+                4 => new JobDeleted(job, author),
+                _ => new JobRestored(job, author),
+            }));
 
     public static Arbitrary<OccurrenceQuery> OccurrenceQueries() =>
         Arb.From(
@@ -411,6 +464,18 @@ public static class JobArbitraries
 
     private static IEnumerable<History> ShrinkHistory(History history) =>
         ShrinkList(history.Steps).Select(History.From);
+
+    private static bool IsValidUtf16(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>Removes runs of half, a quarter, ... down to single elements, keeping the order.</summary>
     public static IEnumerable<IReadOnlyList<T>> ShrinkList<T>(IReadOnlyList<T> items)

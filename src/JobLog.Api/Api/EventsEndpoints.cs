@@ -11,7 +11,7 @@ public static class EventsEndpoints
     {
         app.MapGroup("/events").WithTags("Events").MapGet("", GetEvents)
             .WithName(nameof(GetEvents))
-            .WithSummary("The audit feed in sequence order: after=<sequence> (default 0), limit 1-1000 (default 100); next is the last sequence returned.")
+            .WithSummary("The audit feed in sequence order: after=<sequence> (default 0), limit 1-1000 (default 100); next is the after of the next page.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
@@ -26,8 +26,7 @@ public static class EventsEndpoints
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
-        var events = await store.ReadAllAsync(from, size, cancellationToken);
-        var items = events.Select(EventEntry.From).ToList();
-        return TypedResults.Ok(new EventPage(items, items.Count > 0 ? items[^1].Sequence : from));
+        var page = await store.ReadAllAsync(from, size, cancellationToken);
+        return TypedResults.Ok(new EventPage(page.Events.Select(EventEntry.From).ToList(), page.Next));
     }
 }

@@ -21,6 +21,10 @@ public sealed class CatchUpOptions
     [Range(1, 100_000)]
     public int PageSize { get; set; } = 5_000;
 
+    /// <summary>How many streams one store read fetches when the node repairs streams it is behind on.</summary>
+    [Range(1, 10_000)]
+    public int RepairBatchSize { get; set; } = 1_000;
+
     /// <summary>Wait before trying again after the store failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -9,9 +9,10 @@ namespace JobLog.Cluster;
 
 /// <summary>
 /// Keeps the node's <see cref="ScheduleHolder"/> in step with the store: loads every event at start, then tails
-/// the global feed on a timer or a <see cref="Nudge"/>. Marten sequences may commit out of order, so the tail
-/// alone can skip an event for good; a gap, and otherwise a periodic reconcile of stream versions, repairs
-/// the schedule by re-reading the streams that differ.
+/// the global feed on a timer or a <see cref="Nudge"/>. The feed never passes an event that may still commit, but
+/// a node must end with the fold of the store whatever its feed missed (a store restored from a backup, an event
+/// type it learns later): a gap in a stream, and otherwise a periodic reconcile of stream versions, repairs the
+/// schedule by re-reading the streams that differ.
 /// </summary>
 public sealed partial class ScheduleCatchUp : BackgroundService
 {
@@ -83,36 +84,50 @@ public sealed partial class ScheduleCatchUp : BackgroundService
     /// <summary>Reads the whole feed, then repairs whatever the feed's order left out.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        // The reconcile covers any gap the first pass found, so its result is not needed here.
-        await TailAsync(cancellationToken);
-        await ReconcileAsync(cancellationToken);
+        // The stream versions are read while the feed is: whatever the feed leaves out of what was committed before
+        // they were read is repaired below, which covers everything committed before the load began. The repair also
+        // covers any gap the feed showed, so the tail's result is not needed here.
+        var versions = _store.StreamVersionsAsync(cancellationToken);
+        var tail = TailAsync(cancellationToken);
+        await Task.WhenAll(versions, tail);
+        await RepairBehindAsync(await versions, cancellationToken);
         _holder.MarkLoaded();
         _holder.MarkSynced();
         LogLoaded(_logger, _holder.Current.Count, _holder.TailSequence);
     }
 
-    /// <summary>Folds every event above the tail position; returns the jobs whose events arrived ahead of a gap.</summary>
+    /// <summary>
+    /// Folds every event above the tail position, page after page until the store says the feed ends (or waits at a
+    /// transaction in flight); returns the jobs whose events arrived ahead of a gap in their stream.
+    /// </summary>
     public async Task<IReadOnlySet<JobId>> TailAsync(CancellationToken cancellationToken)
     {
-        HashSet<JobId>? gapped = null;
-        while (true)
+        var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
+        var events = page.Events;
+        if (!page.ReachedEnd)
         {
-            var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
-            if (page.Count == 0)
-                break;
-            foreach (var gap in _holder.ApplyAll(page))
-                (gapped ??= []).Add(gap.Job);
-            _holder.AdvanceTail(page[^1].Sequence);
-            if (page.Count < _options.PageSize)
-                break;
+            // A backlog (the load at start-up) is folded once at the end: folding it page by page would rebuild the
+            // whole schedule for every page.
+            var backlog = new List<RecordedEvent>(events);
+            do
+            {
+                page = await _store.ReadAllAsync(page.Next, _options.PageSize, cancellationToken);
+                backlog.AddRange(page.Events);
+            }
+            while (!page.ReachedEnd);
+            events = backlog;
         }
-        return gapped ?? (IReadOnlySet<JobId>)new HashSet<JobId>();
+        var gaps = _holder.ApplyAll(events);
+        _holder.AdvanceTail(page.Next);
+        return gaps.Select(g => g.Job).ToHashSet();
     }
 
     /// <summary>Compares every stream's version with the schedule and re-reads those that are behind.</summary>
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    public async Task ReconcileAsync(CancellationToken cancellationToken) =>
+        await RepairBehindAsync(await _store.StreamVersionsAsync(cancellationToken), cancellationToken);
+
+    private async Task RepairBehindAsync(IReadOnlyDictionary<JobId, long> versions, CancellationToken cancellationToken)
     {
-        var versions = await _store.StreamVersionsAsync(cancellationToken);
         var schedule = _holder.Current;
         var behind = versions.Where(v => schedule.VersionOf(v.Key) < v.Value).Select(v => v.Key).ToList();
         if (behind.Count > 0)
@@ -122,13 +137,11 @@ public sealed partial class ScheduleCatchUp : BackgroundService
         }
     }
 
+    /// <summary>Re-reads the streams of <paramref name="jobs"/>, many in one store read.</summary>
     private async Task RepairAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
     {
-        foreach (var job in jobs)
-        {
-            var stream = await _store.ReadStreamAsync(job, cancellationToken);
-            _holder.ApplyAll(stream);
-        }
+        foreach (var batch in jobs.Chunk(_options.RepairBatchSize))
+            _holder.ApplyAll(await _store.ReadStreamsAsync(batch, cancellationToken));
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)

@@ -8,8 +8,11 @@ namespace JobLog.Cluster;
 /// </summary>
 public sealed class ScheduleHolder
 {
-    // Above this many events per batch, rebuilding the schedule once is cheaper than one persistent update each.
+    // Rebuilding the schedule costs about a microsecond per job it holds, a persistent update about eight per event
+    // (measured at 100,000 jobs): a batch is folded by rebuilding only when it is large against the schedule, so a
+    // busy tail of a few hundred events does not rebuild a large schedule on every tick.
     private const int BulkThreshold = 256;
+    private const int JobsPerBulkEvent = 8;
 
     private readonly Lock _write = new();
     private readonly TimeProvider _clock;
@@ -63,7 +66,7 @@ public sealed class ScheduleHolder
             return [];
         lock (_write)
         {
-            if (events.Count >= BulkThreshold)
+            if (events.Count >= BulkThreshold && events.Count * JobsPerBulkEvent >= _current.Count)
             {
                 _current = _current.ApplyAll(events, out var gaps);
                 return gaps;

@@ -29,8 +29,25 @@ public interface IJobEventStore
     /// </summary>
     Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> events with a global sequence above <paramref name="afterSequence"/>, in sequence order.</summary>
-    Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with a global sequence above <paramref name="afterSequence"/>, in sequence
+    /// order, and the position read up to. The page never passes a sequence number a transaction may still commit, so
+    /// a reader that always continues from <see cref="FeedPage.Next"/> sees every committed event exactly once; rows the
+    /// store writes for itself and numbers no transaction can commit any more are passed over, not mistaken for the end.
+    /// </summary>
+    Task<FeedPage> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every event of each of <paramref name="jobs"/>, grouped by job and in version order within a job: what a node
+    /// re-reads to repair the streams its schedule is behind on. Stores that can read many streams at once override this.
+    /// </summary>
+    async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<JobId> jobs, CancellationToken cancellationToken)
+    {
+        var events = new List<RecordedEvent>();
+        foreach (var job in jobs)
+            events.AddRange(await ReadStreamAsync(job, cancellationToken));
+        return events;
+    }
 
     /// <summary>The current version of every stream: what a node compares its schedule against to repair missed events.</summary>
     Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken);

@@ -19,7 +19,17 @@ public static class JobLogMarten
         options.Events.DatabaseSchemaName = schema;
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        // A node checks the schema once at start (MartenJobEventStore); with a fingerprint of the expected DDL stamped in
+        // the schema, an unchanged schema costs one query instead of reading the catalog. A change made to the tables
+        // by hand, outside Marten, goes unnoticed while the stamp matches.
+        options.Advanced.Migrator.UseSchemaFingerprinting = true;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // The feed's reading of sequence holes relies on this mode: one statement takes the number and inserts the row
+        // in the appending transaction (Rich mode takes numbers in a separate statement before that transaction begins).
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        // The stream row is locked before the expected version is checked, so of two appends at the same version the
+        // loser waits and then fails before it takes a sequence number: conflicts leave no holes in the sequence.
+        options.Events.UseExclusiveLockOnConcurrentAppends = true;
         foreach (var type in EventTypes)
             options.Events.AddEventType(type);
     }

@@ -39,7 +39,11 @@ public sealed class ResilientJobEventStore : IJobEventStore
             "Appending the event failed; it may or may not have been committed, read the job to find out",
             cancellationToken);
 
-    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<JobId> jobs, CancellationToken cancellationToken) =>
+        RunAsync(_read, (store: _inner, jobs), static (s, ct) => s.store.ReadStreamsAsync(s.jobs, ct),
+            "Reading the jobs' events failed", cancellationToken);
+
+    public Task<FeedPage> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         RunAsync(_read, (store: _inner, afterSequence, limit), static (s, ct) => s.store.ReadAllAsync(s.afterSequence, s.limit, ct),
             "Reading the event feed failed", cancellationToken);
 

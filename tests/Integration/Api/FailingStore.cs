@@ -12,8 +12,11 @@ public sealed class FailingStore(Func<Exception> failure) : IJobEventStore
     public Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken) =>
         Task.FromException<AppendOutcome>(failure());
 
-    public Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<JobId> jobs, CancellationToken cancellationToken) =>
         Task.FromException<IReadOnlyList<RecordedEvent>>(failure());
+
+    public Task<FeedPage> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        Task.FromException<FeedPage>(failure());
 
     public Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken) =>
         Task.FromException<IReadOnlyDictionary<JobId, long>>(failure());

@@ -3,7 +3,6 @@ using JobLog.Integration.Fixtures;
 using JobLog.Model;
 using JobLog.Store;
 using Marten;
-using Npgsql;
 using Xunit;
 
 namespace JobLog.Integration.Store;
@@ -12,7 +11,6 @@ namespace JobLog.Integration.Store;
 public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Provenance By = new("tester", "node-1", null);
-    private static readonly TimeSpan HoleSettleTime = TimeSpan.FromSeconds(3);
     private readonly string _schema = PostgresFixture.NewSchemaName();
     private DocumentStore _documents = null!;
     private MartenJobEventStore _store = null!;
@@ -20,7 +18,7 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
     public Task InitializeAsync()
     {
         _documents = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, _schema);
-        _store = new MartenJobEventStore(_documents, HoleSettleTime);
+        _store = new MartenJobEventStore(_documents);
         return Task.CompletedTask;
     }
 
@@ -120,31 +118,13 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
         await _store.AppendAsync(first, 1, new JobPaused(first, By), CancellationToken.None);
 
         var page1 = await _store.ReadAllAsync(0, 2, CancellationToken.None);
-        var page2 = await _store.ReadAllAsync(page1[^1].Sequence, 2, CancellationToken.None);
+        var page2 = await _store.ReadAllAsync(page1.Next, 2, CancellationToken.None);
 
-        var all = page1.Concat(page2).ToArray();
+        var all = page1.Events.Concat(page2.Events).ToArray();
+        Assert.False(page1.ReachedEnd);
+        Assert.True(page2.ReachedEnd);
         Assert.Equal([first, second, first], all.Select(e => e.Job));
         Assert.Equal(all.Select(e => e.Sequence).Order(), all.Select(e => e.Sequence));
-    }
-
-    [Fact]
-    public async Task The_global_feed_stops_at_a_young_hole_in_the_sequence_until_it_has_settled()
-    {
-        var first = NewJobId();
-        var second = NewJobId();
-        var before = await _store.AppendAsync(first, 0, Added(first), CancellationToken.None);
-        await TakeSequenceNumberWithoutCommittingAsync();
-        var after = await _store.AppendAsync(second, 0, Added(second), CancellationToken.None);
-        var hole = ((Appended)before).Recorded.Sequence;
-        Assert.Equal(hole + 2, ((Appended)after).Recorded.Sequence);
-
-        var young = await _store.ReadAllAsync(hole - 1, 10, CancellationToken.None);
-
-        Assert.Equal([first], young.Select(e => e.Job));
-        await Eventually(
-            async () => (await _store.ReadAllAsync(hole - 1, 10, CancellationToken.None)).Count == 2,
-            HoleSettleTime * 5,
-            "the feed passes the hole once it is older than the settle time");
     }
 
     [Fact]
@@ -161,6 +141,39 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
+    public async Task Reading_many_streams_at_once_gives_each_stream_exactly_as_reading_it_alone_does()
+    {
+        var jobs = Enumerable.Range(0, 5).Select(_ => NewJobId()).ToList();
+        foreach (var job in jobs)
+            await _store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        await _store.AppendAsync(jobs[1], 1, new JobPaused(jobs[1], By), CancellationToken.None);
+        await _store.AppendAsync(jobs[3], 1, new JobDeleted(jobs[3], By), CancellationToken.None);
+        await _store.AppendAsync(jobs[1], 2, new JobResumed(jobs[1], By), CancellationToken.None);
+        var asked = new[] { jobs[3], jobs[1], jobs[0], NewJobId() };
+
+        var together = await _store.ReadStreamsAsync(asked, CancellationToken.None);
+
+        var alone = new List<RecordedEvent>();
+        foreach (var job in asked)
+            alone.AddRange(await _store.ReadStreamAsync(job, CancellationToken.None));
+        Assert.Equal(alone.OrderBy(e => e.Job.Value, StringComparer.Ordinal).ThenBy(e => e.Version), together);
+    }
+
+    [Fact]
+    public async Task A_stale_append_takes_no_sequence_number_even_when_it_waited_for_the_winner()
+    {
+        var job = NewJobId();
+        var first = (Appended)await _store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            _store.AppendAsync(job, 1, new JobPaused(job, By), CancellationToken.None)));
+        var next = (Appended)await _store.AppendAsync(job, 2, new JobResumed(job, By), CancellationToken.None);
+
+        Assert.Single(racing.OfType<Appended>());
+        Assert.Equal(first.Recorded.Sequence + 2, next.Recorded.Sequence);
+    }
+
+    [Fact]
     public async Task Stream_versions_name_every_job_with_its_latest_version()
     {
         var first = NewJobId();
@@ -173,15 +186,6 @@ public sealed class MartenJobEventStoreTests(PostgresFixture postgres) : IAsyncL
 
         Assert.Equal(2, versions[first]);
         Assert.Equal(1, versions[second]);
-    }
-
-    // What a rolled-back or still-running append leaves behind: a sequence number that no committed event has.
-    private async Task TakeSequenceNumberWithoutCommittingAsync()
-    {
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select nextval('{_schema}.mt_events_sequence')", connection);
-        await command.ExecuteScalarAsync();
     }
 
     private static JobId NewJobId() => JobId.Parse($"job-{Guid.NewGuid():N}");

@@ -3,6 +3,7 @@ using JobLog.Integration.Fixtures;
 using JobLog.Model;
 using JobLog.Store;
 using Marten;
+using Npgsql;
 using Xunit;
 
 namespace JobLog.Integration.Store;
@@ -71,5 +72,42 @@ public sealed class MartenStreamPrefixTests(PostgresFixture postgres) : IAsyncLi
             .ToList();
         Assert.Equal(fetched, read);
         Assert.Equal(changes, read.Select(e => e.Event));
+    }
+
+    [Fact]
+    public async Task Every_event_type_as_postgresql_stores_it_is_read_by_the_stores_own_reader_without_falling_back()
+    {
+        var job = JobId.Parse($"job-{Guid.NewGuid():N}");
+        var headers = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("X-Token", "t\"1")]);
+        var definition = new JobDefinition("Rapport für Jänner", "0 3 * * *", "Europe/Berlin",
+            new WebhookTarget("https://example.test/h?a=b", "PUT", headers, "{\"k\":[1,2]}", 12));
+        IJobEvent[] changes =
+        [
+            new JobAdded(job, definition, true, By), new JobPaused(job, By with { Reason = "line\nbreak" }),
+            new JobResumed(job, By), new JobUpdated(job, definition with { Name = "second" }, By), new JobDeleted(job, By),
+            new JobRestored(job, By),
+        ];
+        for (var i = 0; i < changes.Length; i++)
+            Assert.IsType<Appended>(await _store.AppendAsync(job, i, changes[i], CancellationToken.None));
+
+        await using var session = _documents.QuerySession();
+        await using var command = new NpgsqlCommand(
+            $"select data from {_documents.Options.Events.DatabaseSchemaName}.mt_events where stream_id = @job order by version",
+            session.Connection);
+        command.Parameters.AddWithValue("job", job.Value);
+        var read = new List<IJobEvent?>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                await using var json = reader.GetStream(0);
+                var bytes = new byte[json.Length];
+                json.ReadExactly(bytes);
+                Assert.Equal(1, bytes[0]);
+                read.Add(EventJson.TryRead(changes[read.Count].GetType(), bytes.AsSpan(1)));
+            }
+        }
+
+        Assert.Equal(changes, read);
     }
 }

@@ -1,3 +1,6 @@
+using JobLog.Store;
+using JobLog.Testing;
+
 namespace JobLog.Properties.Cluster;
 
 public sealed class CatchUpProperties
@@ -19,6 +22,49 @@ public sealed class CatchUpProperties
         await catchUp.ReconcileAsync(CancellationToken.None);
 
         return afterLoad && SameBytes(Schedule.Fold(await store.EverythingAsync(CancellationToken.None)), holder.Current);
+    }
+
+    [Property(MaxTest = 300, Arbitrary = [typeof(JobArbitraries)])]
+    public async Task<bool> A_node_folds_every_event_from_the_feed_alone_whatever_fillers_dead_numbers_and_late_commits_surround_them(
+        NoisyFeed noisy)
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        var counter = new StreamReadCounter(store);
+        var (holder, catchUp) = CatchUpNode.Over(counter);
+        var events = noisy.History.Events;
+        var neverPassedAnAppendInFlight = true;
+        if (noisy.Loaded == 0)
+            await catchUp.LoadAsync(CancellationToken.None);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            switch (noisy.NoiseAt(i))
+            {
+                case FeedNoise.FillerBefore:
+                    store.LeaveFiller();
+                    break;
+                case FeedNoise.RolledBackBefore:
+                    store.RollBack(store.Reserve());
+                    break;
+                case FeedNoise.CommittedLate:
+                    var reserved = store.Reserve();
+                    store.LeaveFiller();
+                    await catchUp.TailAsync(CancellationToken.None);
+                    neverPassedAnAppendInFlight &= holder.TailSequence < reserved;
+                    await store.CommitReserved(reserved, e.Job, e.Version - 1, e.Event);
+                    break;
+            }
+            if (noisy.NoiseAt(i) != FeedNoise.CommittedLate)
+                await store.AppendAsync(e.Job, e.Version - 1, e.Event, CancellationToken.None);
+            if (i + 1 == noisy.Loaded)
+                await catchUp.LoadAsync(CancellationToken.None);
+        }
+        await catchUp.TailAsync(CancellationToken.None);
+
+        var everything = await store.ReadAllAsync(0, int.MaxValue, CancellationToken.None);
+        return neverPassedAnAppendInFlight
+               && counter.StreamsPerRead.Count == 0
+               && SameBytes(Schedule.Fold(everything.Events), holder.Current);
     }
 
     private static bool SameBytes(Schedule expected, Schedule actual) =>

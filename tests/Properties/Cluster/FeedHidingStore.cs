@@ -13,13 +13,16 @@ public sealed class FeedHidingStore(IReadOnlySet<long> hidden) : IJobEventStore
     public Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken) =>
         _inner.AppendAsync(job, expectedVersion, change, cancellationToken);
 
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
-        (await _inner.ReadAllAsync(afterSequence, limit, cancellationToken)).Where(e => !hidden.Contains(e.Sequence)).ToList();
+    public async Task<FeedPage> ReadAllAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        var page = await _inner.ReadAllAsync(afterSequence, limit, cancellationToken);
+        return page with { Events = page.Events.Where(e => !hidden.Contains(e.Sequence)).ToList() };
+    }
 
     public Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken) =>
         _inner.StreamVersionsAsync(cancellationToken);
 
     /// <summary>Every event, hidden ones included: what the node must end up folding.</summary>
-    public Task<IReadOnlyList<RecordedEvent>> EverythingAsync(CancellationToken cancellationToken) =>
-        _inner.ReadAllAsync(0, int.MaxValue, cancellationToken);
+    public async Task<IReadOnlyList<RecordedEvent>> EverythingAsync(CancellationToken cancellationToken) =>
+        (await _inner.ReadAllAsync(0, int.MaxValue, cancellationToken)).Events;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using JobLog.Cluster;
+using JobLog.Store;
+using JobLog.Testing;
 
 namespace JobLog.Properties.Cluster;
 
@@ -72,6 +74,105 @@ public sealed class ScheduleCatchUpTests
         {
             await catchUp.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task One_tail_folds_every_event_behind_any_number_of_fillers_and_dead_numbers()
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        var counter = new StreamReadCounter(store);
+        var (holder, catchUp) = CatchUpNode.Over(counter);
+        var jobs = Enumerable.Range(0, 5).Select(i => JobId.Parse($"job-{i}")).ToList();
+        foreach (var job in jobs)
+        {
+            for (var i = 0; i < 7; i++)
+                store.LeaveFiller();
+            store.RollBack(store.Reserve());
+            await store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        }
+
+        await catchUp.TailAsync(CancellationToken.None);
+
+        Assert.Equal(jobs.Count, holder.Current.Count);
+        Assert.Equal(jobs.Count * 9, holder.TailSequence);
+        Assert.Empty(counter.StreamsPerRead);
+    }
+
+    [Fact]
+    public async Task Loading_behind_fillers_reads_no_stream_again()
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        var counter = new StreamReadCounter(store);
+        var (holder, catchUp) = CatchUpNode.Over(counter);
+        for (var i = 0; i < 20; i++)
+        {
+            var job = JobId.Parse($"job-{i}");
+            store.LeaveFiller();
+            await store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        }
+
+        await catchUp.LoadAsync(CancellationToken.None);
+
+        Assert.Equal(20, holder.Current.Count);
+        Assert.Empty(counter.StreamsPerRead);
+    }
+
+    [Fact]
+    public async Task The_tail_waits_before_a_number_an_append_in_flight_holds_and_folds_its_event_once_it_commits()
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        var (holder, catchUp) = CatchUpNode.Over(store);
+        var a = JobId.Parse("a");
+        var b = JobId.Parse("b");
+        await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
+        var inFlight = store.Reserve();
+        await store.AppendAsync(b, 0, Added(b), CancellationToken.None);
+
+        await catchUp.TailAsync(CancellationToken.None);
+        Assert.Equal(inFlight - 1, holder.TailSequence);
+        Assert.Null(holder.Current.Find(b));
+
+        await store.CommitReserved(inFlight, a, 1, new JobPaused(a, By));
+        await catchUp.TailAsync(CancellationToken.None);
+
+        Assert.Equal(2, holder.Current.VersionOf(a));
+        Assert.Equal(1, holder.Current.VersionOf(b));
+        Assert.Equal(inFlight + 1, holder.TailSequence);
+    }
+
+    [Fact]
+    public async Task The_tail_passes_the_number_of_an_append_that_rolled_back()
+    {
+        var store = new InMemoryJobEventStore(TimeProvider.System);
+        var (holder, catchUp) = CatchUpNode.Over(store);
+        var b = JobId.Parse("b");
+        var inFlight = store.Reserve();
+        await store.AppendAsync(b, 0, Added(b), CancellationToken.None);
+        await catchUp.TailAsync(CancellationToken.None);
+
+        store.RollBack(inFlight);
+        await catchUp.TailAsync(CancellationToken.None);
+
+        Assert.Equal(1, holder.Current.VersionOf(b));
+        Assert.Equal(inFlight + 1, holder.TailSequence);
+    }
+
+    [Fact]
+    public async Task Streams_the_feed_left_behind_are_read_again_many_per_store_read()
+    {
+        var store = new FeedHidingStore(Enumerable.Range(1, 7).Select(s => (long)s).ToHashSet());
+        var counter = new StreamReadCounter(store);
+        var (holder, catchUp) = CatchUpNode.Over(counter, repairBatchSize: 3);
+        for (var i = 0; i < 7; i++)
+        {
+            var job = JobId.Parse($"job-{i}");
+            await store.AppendAsync(job, 0, Added(job), CancellationToken.None);
+        }
+
+        await catchUp.LoadAsync(CancellationToken.None);
+
+        Assert.Equal(7, holder.Current.Count);
+        Assert.Equal([3, 3, 1], counter.StreamsPerRead);
     }
 
     private static JobAdded Added(JobId job) => new(job,
