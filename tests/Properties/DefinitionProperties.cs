@@ -25,10 +25,12 @@ public sealed class DefinitionProperties
     }
 
     [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
-    public Property A_job_id_is_accepted_exactly_when_it_has_1_to_64_of_lowercase_letters_digits_dash_underscore(IdText candidate)
+    public Property A_job_id_is_accepted_exactly_when_it_has_1_to_64_of_lowercase_letters_digits_dash_underscore_and_no_store_prefix(IdText candidate)
     {
         var text = candidate.Text;
-        var expected = text.Length is >= 1 and <= JobId.MaxLength && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+        var expected = text.Length is >= 1 and <= JobId.MaxLength
+            && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_')
+            && !text.StartsWith("mt_", StringComparison.Ordinal);
         var accepted = JobId.TryParse(text, out var id, out var error);
         return (accepted == expected && (!accepted || id.Value == text) && (accepted || error is not null))
             .Label($"accepted {accepted}, error {error}");

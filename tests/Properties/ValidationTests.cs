@@ -63,6 +63,15 @@ public sealed class ValidationTests
     public void A_job_id_with_uppercase_or_empty_or_a_space_is_rejected(string text) =>
         Assert.False(JobId.TryParse(text, out _, out _));
 
+    [Theory]
+    [InlineData("mt_tombstone")]
+    [InlineData("mt_x")]
+    public void A_job_id_in_the_event_stores_own_namespace_is_rejected(string text)
+    {
+        Assert.False(JobId.TryParse(text, out _, out var error));
+        Assert.Contains("mt_", error);
+    }
+
     [Fact]
     public void A_job_id_of_65_characters_is_rejected_and_of_64_accepted()
     {

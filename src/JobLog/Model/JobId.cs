@@ -3,11 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace JobLog.Model;
 
-/// <summary>A job's identity and its stream id: 1–64 characters of [a-z0-9-_].</summary>
+/// <summary>A job's identity and its stream id: 1–64 characters of [a-z0-9-_], not beginning with <c>mt_</c>.</summary>
 [JsonConverter(typeof(JobIdJsonConverter))]
 public readonly record struct JobId
 {
     public const int MaxLength = 64;
+
+    // Marten names its own streams so (its filler rows after a failed append live in mt_tombstone).
+    public const string ReservedPrefix = "mt_";
 
     private JobId(string value) => Value = value;
 
@@ -33,6 +36,11 @@ public readonly record struct JobId
                 error = "may contain only lowercase letters, digits, '-' and '_'";
                 return false;
             }
+        }
+        if (text.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            error = $"must not begin with '{ReservedPrefix}', which the event store reserves for streams of its own";
+            return false;
         }
         id = new JobId(text);
         error = null;
