@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using JobLog.Cluster;
+using JobLog.Node;
 using JobLog.Integration.Fixtures;
 using JobLog.Model;
 using JobLog.Store;
@@ -111,7 +111,7 @@ public sealed class ApiBench : IBenchSuite
 
     private static BenchRow MemoryPerJob(int jobs)
     {
-        var holder = new ScheduleHolder(TimeProvider.System);
+        var holder = new ScheduleHolder();
         var baseline = SettledHeap();
         Load(holder, jobs);
         var loaded = SettledHeap();

@@ -18,7 +18,7 @@ public sealed record EventEntry(
         recorded.Sequence,
         recorded.Job.Value,
         recorded.Version,
-        recorded.Event.GetType().Name,
+        JobEventTypes.NameOf(recorded.Event),
         recorded.Timestamp,
         recorded.Event.By.Actor,
         recorded.Event.By.Node,

@@ -18,7 +18,7 @@ public static class EventsEndpoints
     }
 
     public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> GetEvents(
-        string? after, string? limit, ResilientJobEventStore store, CancellationToken cancellationToken)
+        string? after, string? limit, IJobEventStore store, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var from = RequestInputs.ReadLong(after, "after", 0, 0, errors);

@@ -1,4 +1,4 @@
-using JobLog.Cluster;
+using JobLog.Node;
 using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -19,35 +19,36 @@ public static class HealthEndpoints
         return app;
     }
 
-    public static Ok<HealthView> GetLiveness(ScheduleHolder schedule, IOptions<NodeOptions> node) =>
-        TypedResults.Ok(View("alive", schedule, node.Value));
+    public static Ok<HealthView> GetLiveness(ScheduleHolder schedule, SyncStatus status, IOptions<NodeOptions> node) =>
+        TypedResults.Ok(View("alive", schedule, status, node.Value));
 
     public static async Task<Results<Ok<HealthView>, ProblemHttpResult>> GetReadiness(
         ScheduleHolder schedule,
-        ResilientJobEventStore store,
+        SyncStatus status,
+        IJobEventStore store,
         IOptions<CatchUpOptions> catchUp,
         IOptions<NodeOptions> node,
         CancellationToken cancellationToken)
     {
         try
         {
-            await store.ReadAllAsync(schedule.TailSequence, 1, cancellationToken);
+            await store.ReadAllAsync(status.TailSequence, 1, cancellationToken);
         }
         catch (StoreUnavailableException)
         {
             // The exception's text (connection details, SQL) is for the log, not for whoever polls readiness.
             return Problems.NotReady("The event store is unreachable or did not answer in time.");
         }
-        if (!schedule.IsLoaded)
-            return Problems.NotReady($"Still loading the schedule from the store{Because(schedule)}.");
-        if (!schedule.IsCaughtUp(catchUp.Value.MaxLag))
-            return Problems.NotReady($"The schedule has not synced with the store within {catchUp.Value.MaxLag}{Because(schedule)}.");
-        return TypedResults.Ok(View("ready", schedule, node.Value));
+        if (!status.IsLoaded)
+            return Problems.NotReady($"Still loading the schedule from the store{Because(status)}.");
+        if (!status.IsStoreCaughtUp(catchUp.Value.MaxLag))
+            return Problems.NotReady($"The schedule has not synced with the store within {catchUp.Value.MaxLag}{Because(status)}.");
+        return TypedResults.Ok(View("ready", schedule, status, node.Value));
     }
 
-    private static string Because(ScheduleHolder schedule) =>
-        schedule.LastError is not null ? " (the last attempt failed; the node's log says why)" : "";
+    private static string Because(SyncStatus status) =>
+        status.StoreError is not null ? " (the last attempt failed; the node's log says why)" : "";
 
-    private static HealthView View(string status, ScheduleHolder schedule, NodeOptions node) =>
-        new(status, node.NodeId, schedule.Current.Count, schedule.TailSequence, schedule.LastSyncAt);
+    private static HealthView View(string state, ScheduleHolder schedule, SyncStatus status, NodeOptions node) =>
+        new(state, node.NodeId, schedule.Current.Count, status.TailSequence, status.LastStoreSyncAt);
 }

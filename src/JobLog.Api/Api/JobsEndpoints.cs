@@ -1,5 +1,5 @@
-using JobLog.Cluster;
-using JobLog.Jobs;
+using JobLog.Node;
+using JobLog.Commands;
 using JobLog.Model;
 using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -129,7 +129,7 @@ public static class JobsEndpoints
         string? version,
         string? asOf,
         HttpResponse response,
-        ResilientJobEventStore store,
+        IJobEventStore store,
         CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -171,7 +171,7 @@ public static class JobsEndpoints
     }
 
     public static async Task<Results<Ok<IReadOnlyList<EventEntry>>, ProblemHttpResult>> GetHistory(
-        string id, ResilientJobEventStore store, CancellationToken cancellationToken)
+        string id, IJobEventStore store, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (JobRequests.ToId(id, "id", errors) is not { } job)

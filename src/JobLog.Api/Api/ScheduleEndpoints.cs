@@ -1,4 +1,4 @@
-using JobLog.Cluster;
+using JobLog.Node;
 using JobLog.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -42,7 +42,11 @@ public sealed class Schedule
     /// Folds events in bulk (as read from the store at start-up). Events that are already applied are skipped;
     /// a gap stops nothing here, it is returned so the caller can repair it from the store.
     /// </summary>
-    public Schedule ApplyAll(IEnumerable<RecordedEvent> events, out IReadOnlyList<RecordedEvent> gaps)
+    public Schedule ApplyAll(IEnumerable<RecordedEvent> events, out IReadOnlyList<RecordedEvent> gaps) =>
+        ApplyAll(events, out gaps, applied: null);
+
+    /// <summary>As <see cref="ApplyAll(IEnumerable{RecordedEvent}, out IReadOnlyList{RecordedEvent})"/>, adding each event it folds to <paramref name="applied"/>.</summary>
+    public Schedule ApplyAll(IEnumerable<RecordedEvent> events, out IReadOnlyList<RecordedEvent> gaps, ICollection<RecordedEvent>? applied)
     {
         var builder = _jobs.ToDictionary(StringComparer.Ordinal);
         List<RecordedEvent>? found = null;
@@ -60,6 +64,7 @@ public sealed class Schedule
             }
             if (JobEvolution.Evolve(current, recorded) is { } next)
                 builder[key] = next;
+            applied?.Add(recorded);
         }
         gaps = found ?? (IReadOnlyList<RecordedEvent>)[];
         return new Schedule(builder.ToImmutableSortedDictionary(StringComparer.Ordinal));

@@ -9,9 +9,6 @@ namespace JobLog.Store;
 /// <summary>The one place that decides how JobLog's events are laid out in Marten.</summary>
 public static class JobLogMarten
 {
-    public static readonly IReadOnlyList<Type> EventTypes =
-        [typeof(JobAdded), typeof(JobUpdated), typeof(JobPaused), typeof(JobResumed), typeof(JobDeleted), typeof(JobRestored)];
-
     public static void Configure(StoreOptions options, string connectionString, string schema)
     {
         options.Connection(connectionString);
@@ -30,8 +27,13 @@ public static class JobLogMarten
         // The stream row is locked before the expected version is checked, so of two appends at the same version the
         // loser waits and then fails before it takes a sequence number: conflicts leave no holes in the sequence.
         options.Events.UseExclusiveLockOnConcurrentAppends = true;
-        foreach (var type in EventTypes)
+        // Stored under the registry's names, not Marten's default (derived from the class name), so renaming a class
+        // never changes what is stored; the reader also knows the names Marten gave events before (JobEventTypes).
+        foreach (var type in JobEventTypes.All)
+        {
             options.Events.AddEventType(type);
+            options.Events.MapEventType(type, JobEventTypes.NameOf(type));
+        }
     }
 
     public static DocumentStore CreateDocumentStore(string connectionString, string schema) =>

@@ -23,9 +23,6 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
 
     private const byte JsonbVersion = 1;
 
-    private static readonly IReadOnlyDictionary<string, Type> EventTypesByDotNetName =
-        JobLogMarten.EventTypes.ToDictionary(t => $"{t.FullName}, {t.Assembly.GetName().Name}", StringComparer.Ordinal);
-
     private readonly string _schema = store.Options.Events.DatabaseSchemaName;
     private readonly Lock _schemaGate = new();
     private Task? _schemaReady;
@@ -227,8 +224,8 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
     {
         await using var command = new NpgsqlCommand(
             $"""
-             select seq_id, mt_dotnet_type, data, version, timestamp, null::text[] as lock_holders
-               from (select seq_id, mt_dotnet_type, data, version, timestamp
+             select seq_id, type, data, version, timestamp, null::text[] as lock_holders
+               from (select seq_id, type, data, version, timestamp
                        from {_schema}.mt_events
                       where seq_id > @after
                       order by seq_id
@@ -253,7 +250,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
             }
             var sequence = reader.GetInt64(0);
             RecordedEvent? recorded = null;
-            if (!reader.IsDBNull(1) && EventTypesByDotNetName.TryGetValue(reader.GetString(1), out var type))
+            if (!reader.IsDBNull(1) && JobEventTypes.TryFind(reader.GetString(1), out var type))
             {
                 var change = Decode(serializer, type, reader, 2);
                 recorded = new RecordedEvent(change, reader.GetInt64(3), sequence, reader.GetFieldValue<DateTimeOffset>(4));
@@ -300,7 +297,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
         await SchemaReadyAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"select data, mt_dotnet_type, version, seq_id, timestamp from {_schema}.mt_events where {condition}",
+            $"select data, type, version, seq_id, timestamp from {_schema}.mt_events where {condition}",
             connection);
         bind(command);
         var serializer = store.Options.Serializer();
@@ -309,7 +306,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
         while (await reader.ReadAsync(cancellationToken))
         {
             // An event type this node does not know (written by a newer node) cannot be folded here; it is skipped.
-            if (reader.IsDBNull(1) || !EventTypesByDotNetName.TryGetValue(reader.GetString(1), out var type))
+            if (reader.IsDBNull(1) || !JobEventTypes.TryFind(reader.GetString(1), out var type))
                 continue;
             var change = Decode(serializer, type, reader, 0);
             events.Add(new RecordedEvent(change, reader.GetInt64(2), reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4)));

@@ -90,7 +90,7 @@ public sealed class FailureDisclosureTests
     private static ApiHost HostWithStore(Func<Exception> failure, CapturedLogs logs) =>
         new(connectionString: null, services: services =>
         {
-            services.Replace(ServiceDescriptor.Singleton<IJobEventStore>(new FailingStore(failure)));
+            services.Replace(ServiceDescriptor.KeyedSingleton<IJobEventStore>(StoreRegistration.BackingStoreKey, new FailingStore(failure)));
             services.AddSingleton<ILoggerProvider>(logs);
         })
         {

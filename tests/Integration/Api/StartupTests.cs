@@ -29,7 +29,7 @@ public sealed class StartupTests
         var store = new InMemoryJobEventStore(TimeProvider.System);
         await using var host = new ApiHost(
             connectionString: null,
-            services: services => services.Replace(ServiceDescriptor.Singleton<IJobEventStore>(store)))
+            services: services => services.Replace(ServiceDescriptor.KeyedSingleton<IJobEventStore>(StoreRegistration.BackingStoreKey, store)))
         {
             Settings = new Dictionary<string, string?> { ["JobLog:UseInMemoryStore"] = "true" },
         };

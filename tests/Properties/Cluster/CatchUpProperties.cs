@@ -9,7 +9,7 @@ public sealed class CatchUpProperties
     public async Task<bool> A_node_ends_with_the_fold_of_the_store_whatever_events_its_feed_missed(MissedFeed missed)
     {
         var store = new FeedHidingStore(missed.Hidden);
-        var (holder, catchUp) = CatchUpNode.Over(store);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(store);
         var events = missed.History.Events;
         foreach (var e in events.Take(missed.Loaded))
             await store.AppendAsync(e.Job, e.Version - 1, e.Event, CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class CatchUpProperties
     {
         var store = new InMemoryJobEventStore(TimeProvider.System);
         var counter = new StreamReadCounter(store);
-        var (holder, catchUp) = CatchUpNode.Over(counter);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(counter);
         var events = noisy.History.Events;
         var neverPassedAnAppendInFlight = true;
         if (noisy.Loaded == 0)
@@ -50,7 +50,7 @@ public sealed class CatchUpProperties
                     var reserved = store.Reserve();
                     store.LeaveFiller();
                     await catchUp.TailAsync(CancellationToken.None);
-                    neverPassedAnAppendInFlight &= holder.TailSequence < reserved;
+                    neverPassedAnAppendInFlight &= status.TailSequence < reserved;
                     await store.CommitReserved(reserved, e.Job, e.Version - 1, e.Event);
                     break;
             }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using JobLog.Cluster;
+using JobLog.Node;
 using JobLog.Model;
 using JobLog.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace JobLog.Jobs;
+namespace JobLog.Commands;
 
 /// <summary>
 /// Runs one command against the store: fold the job, check the caller's expected version, decide, and append
@@ -14,19 +14,22 @@ namespace JobLog.Jobs;
 /// </summary>
 public sealed partial class JobCommandService
 {
-    private readonly ResilientJobEventStore _store;
+    private readonly IJobEventStore _store;
     private readonly ScheduleHolder _holder;
+    private readonly ScheduleFeed _feed;
     private readonly string _node;
     private readonly ILogger<JobCommandService> _logger;
 
     public JobCommandService(
-        ResilientJobEventStore store,
+        IJobEventStore store,
         ScheduleHolder holder,
+        ScheduleFeed feed,
         IOptions<NodeOptions> node,
         ILogger<JobCommandService> logger)
     {
         _store = store;
         _holder = holder;
+        _feed = feed;
         _node = node.Value.NodeId;
         _logger = logger;
     }
@@ -108,7 +111,7 @@ public sealed partial class JobCommandService
             _ => throw new UnreachableException(),
         };
 
-    /// <summary>Appends the accepted <paramref name="change"/> at <paramref name="expectedVersion"/> and publishes it to this node's schedule.</summary>
+    /// <summary>Appends the accepted <paramref name="change"/> at <paramref name="expectedVersion"/> and hands it to this node's feed.</summary>
     private async Task<CommandResult> AppendAsync(
         JobCommand command,
         JobState? state,
@@ -121,8 +124,10 @@ public sealed partial class JobCommandService
         {
             case Appended appended:
                 var after = JobEvolution.Evolve(state, appended.Recorded)!;
-                Publish(stream, appended.Recorded);
-                LogChanged(_logger, command.Job.Value, change.GetType().Name, appended.Recorded.Version, command.By.Actor);
+                // The stream the command was decided on goes first, so a node whose schedule lags behind it needs no
+                // store read. The event is committed: a caller that gives up now must not keep it from the schedule.
+                await _feed.IngestAsync([.. stream, appended.Recorded], FeedSource.Write, CancellationToken.None);
+                LogChanged(_logger, command.Job.Value, JobEventTypes.NameOf(change), appended.Recorded.Version, command.By.Actor);
                 return new JobChanged(after, appended.Recorded);
             case VersionConflict conflict when command is AddJob:
                 LogConflict(_logger, command.Job.Value, expectedVersion, conflict.ActualVersion);
@@ -137,16 +142,6 @@ public sealed partial class JobCommandService
 
     private static CommandRejected Exists(JobCommand command) =>
         new(RejectionKind.AlreadyExists, $"Job '{command.Job}' already exists.");
-
-    private void Publish(IReadOnlyList<RecordedEvent> stream, RecordedEvent recorded)
-    {
-        // The stream we decided on is authoritative; if this node's schedule lags behind it, fold it in first.
-        if (_holder.Apply(recorded) == ApplyOutcome.Gap)
-        {
-            _holder.ApplyAll(stream);
-            _holder.Apply(recorded);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {EventType} committed as version {Version} by {Actor}")]
     private static partial void LogChanged(ILogger logger, string jobId, string eventType, long version, string actor);

@@ -1,6 +1,6 @@
 using JobLog.Model;
 
-namespace JobLog.Jobs;
+namespace JobLog.Commands;
 
 public sealed record CommandRejected(RejectionKind Kind, string Reason) : CommandResult
 {

@@ -5,34 +5,40 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace JobLog.Cluster;
+namespace JobLog.Node;
 
 /// <summary>
-/// Keeps the node's <see cref="ScheduleHolder"/> in step with the store: loads every event at start, then tails
-/// the global feed on a timer or a <see cref="Nudge"/>. The feed never passes an event that may still commit, but
+/// Keeps the node's schedule in step with the store through <see cref="ScheduleFeed"/>: loads every event at start,
+/// then tails the global feed on a timer or a <see cref="Nudge"/>. The feed never passes an event that may still commit, but
 /// a node must end with the fold of the store whatever its feed missed (a store restored from a backup, an event
 /// type it learns later): a gap in a stream, and otherwise a periodic reconcile of stream versions, repairs the
 /// schedule by re-reading the streams that differ.
 /// </summary>
-public sealed partial class ScheduleCatchUp : BackgroundService
+public sealed partial class StoreCatchUp : BackgroundService
 {
-    private readonly ResilientJobEventStore _store;
+    private readonly IJobEventStore _store;
+    private readonly ScheduleFeed _feed;
     private readonly ScheduleHolder _holder;
+    private readonly SyncStatus _status;
     private readonly TimeProvider _clock;
     private readonly CatchUpOptions _options;
-    private readonly ILogger<ScheduleCatchUp> _logger;
+    private readonly ILogger<StoreCatchUp> _logger;
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public ScheduleCatchUp(
-        ResilientJobEventStore store,
+    public StoreCatchUp(
+        IJobEventStore store,
+        ScheduleFeed feed,
         ScheduleHolder holder,
+        SyncStatus status,
         TimeProvider clock,
         IOptions<CatchUpOptions> options,
-        ILogger<ScheduleCatchUp> logger)
+        ILogger<StoreCatchUp> logger)
     {
         _store = store;
+        _feed = feed;
         _holder = holder;
+        _status = status;
         _clock = clock;
         _options = options.Value;
         _logger = logger;
@@ -43,7 +49,7 @@ public sealed partial class ScheduleCatchUp : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!_holder.IsLoaded && !stoppingToken.IsCancellationRequested)
+        while (!_status.IsLoaded && !stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -64,15 +70,13 @@ public sealed partial class ScheduleCatchUp : BackgroundService
                 break;
             try
             {
-                var gaps = await TailAsync(stoppingToken);
-                if (gaps.Count > 0)
-                    await RepairAsync(gaps, stoppingToken);
+                await TailAsync(stoppingToken);
                 if (_clock.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
                 {
                     await ReconcileAsync(stoppingToken);
                     lastReconcile = _clock.GetTimestamp();
                 }
-                _holder.MarkSynced();
+                _status.MarkStoreSynced();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -85,24 +89,23 @@ public sealed partial class ScheduleCatchUp : BackgroundService
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         // The stream versions are read while the feed is: whatever the feed leaves out of what was committed before
-        // they were read is repaired below, which covers everything committed before the load began. The repair also
-        // covers any gap the feed showed, so the tail's result is not needed here.
+        // they were read is repaired below, which covers everything committed before the load began.
         var versions = _store.StreamVersionsAsync(cancellationToken);
         var tail = TailAsync(cancellationToken);
         await Task.WhenAll(versions, tail);
         await RepairBehindAsync(await versions, cancellationToken);
-        _holder.MarkLoaded();
-        _holder.MarkSynced();
-        LogLoaded(_logger, _holder.Current.Count, _holder.TailSequence);
+        _status.MarkLoaded();
+        _status.MarkStoreSynced();
+        LogLoaded(_logger, _holder.Current.Count, _status.TailSequence);
     }
 
     /// <summary>
     /// Folds every event above the tail position, page after page until the store says the feed ends (or waits at a
-    /// transaction in flight); returns the jobs whose events arrived ahead of a gap in their stream.
+    /// transaction in flight); a job whose events arrive ahead of a gap in its stream is read again from the store.
     /// </summary>
-    public async Task<IReadOnlySet<JobId>> TailAsync(CancellationToken cancellationToken)
+    public async Task TailAsync(CancellationToken cancellationToken)
     {
-        var page = await _store.ReadAllAsync(_holder.TailSequence, _options.PageSize, cancellationToken);
+        var page = await _store.ReadAllAsync(_status.TailSequence, _options.PageSize, cancellationToken);
         var events = page.Events;
         if (!page.ReachedEnd)
         {
@@ -117,9 +120,8 @@ public sealed partial class ScheduleCatchUp : BackgroundService
             while (!page.ReachedEnd);
             events = backlog;
         }
-        var gaps = _holder.ApplyAll(events);
-        _holder.AdvanceTail(page.Next);
-        return gaps.Select(g => g.Job).ToHashSet();
+        await _feed.IngestAsync(events, FeedSource.Store, cancellationToken);
+        _status.AdvanceTail(page.Next);
     }
 
     /// <summary>Compares every stream's version with the schedule and re-reads those that are behind.</summary>
@@ -133,15 +135,8 @@ public sealed partial class ScheduleCatchUp : BackgroundService
         if (behind.Count > 0)
         {
             LogRepairing(_logger, behind.Count);
-            await RepairAsync(behind, cancellationToken);
+            await _feed.RepairAsync(behind, cancellationToken);
         }
-    }
-
-    /// <summary>Re-reads the streams of <paramref name="jobs"/>, many in one store read.</summary>
-    private async Task RepairAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
-    {
-        foreach (var batch in jobs.Chunk(_options.RepairBatchSize))
-            _holder.ApplyAll(await _store.ReadStreamsAsync(batch, cancellationToken));
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -159,7 +154,7 @@ public sealed partial class ScheduleCatchUp : BackgroundService
 
     private void Failed(Exception ex)
     {
-        _holder.MarkFailed(ex.Message);
+        _status.MarkStoreFailed(ex.Message);
         LogCatchUpFailed(_logger, ex.Message, ex);
     }
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace JobLog.Cluster;
+namespace JobLog.Node;
 
 public sealed class NodeOptions
 {

@@ -1,13 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace JobLog.Api;
+namespace JobLog.Store;
 
 /// <summary>Where this node keeps its events. Validated on start: a node without a store must not come up.</summary>
-public sealed class JobLogApiOptions
+public sealed class EventStoreOptions
 {
     public const string Section = "JobLog";
     public const string PostgresVariable = "JOBLOG_POSTGRES";
-    public const string NodeIdVariable = "JOBLOG_NODE_ID";
 
     /// <summary>Npgsql connection string; from <c>JobLog:Postgres</c> or the <c>JOBLOG_POSTGRES</c> variable.</summary>
     public string? Postgres { get; set; }

@@ -1,4 +1,4 @@
-namespace JobLog.Jobs;
+namespace JobLog.Commands;
 
 /// <summary>What a command did: exactly one of <see cref="JobChanged"/>, <see cref="JobMissing"/>,
 /// <see cref="StaleVersion"/> or <see cref="CommandRejected"/>.</summary>

@@ -1,4 +1,4 @@
-namespace JobLog.Jobs;
+namespace JobLog.Commands;
 
 public sealed record JobMissing : CommandResult
 {

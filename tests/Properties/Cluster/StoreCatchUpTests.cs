@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
-using JobLog.Cluster;
+using JobLog.Node;
 using JobLog.Store;
 using JobLog.Testing;
 
 namespace JobLog.Properties.Cluster;
 
 /// <summary>The catch-up against an in-memory store whose feed can hide events, as out-of-order sequence commits do.</summary>
-public sealed class ScheduleCatchUpTests
+public sealed class StoreCatchUpTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
@@ -16,7 +16,7 @@ public sealed class ScheduleCatchUpTests
     public async Task Loading_folds_every_stream_and_marks_the_node_loaded()
     {
         var store = new FeedHidingStore(new HashSet<long>());
-        var (holder, catchUp) = CatchUpNode.Over(store);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(store);
         var a = JobId.Parse("a");
         var b = JobId.Parse("b");
         await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
@@ -25,27 +25,43 @@ public sealed class ScheduleCatchUpTests
 
         await catchUp.LoadAsync(CancellationToken.None);
 
-        Assert.True(holder.IsLoaded);
-        Assert.Equal(3, holder.TailSequence);
+        Assert.True(status.IsLoaded);
+        Assert.Equal(3, status.TailSequence);
         Assert.Equal(2, holder.Current.VersionOf(a));
         Assert.False(holder.Current.Find(a)!.Enabled);
         Assert.Equal(1, holder.Current.VersionOf(b));
     }
 
     [Fact]
-    public async Task An_event_the_feed_skipped_is_repaired_by_the_reconcile()
+    public async Task An_event_the_feed_skipped_is_repaired_from_the_store_as_soon_as_a_later_one_shows_the_gap()
     {
         var store = new FeedHidingStore(new HashSet<long> { 2 });
-        var (holder, catchUp) = CatchUpNode.Over(store);
+        var (holder, catchUp, _, _) = CatchUpNode.Over(store);
         var a = JobId.Parse("a");
         await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
         await catchUp.LoadAsync(CancellationToken.None);
         await store.AppendAsync(a, 1, new JobPaused(a, By), CancellationToken.None);
         await store.AppendAsync(a, 2, new JobResumed(a, By), CancellationToken.None);
 
-        var gaps = await catchUp.TailAsync(CancellationToken.None);
-        Assert.Contains(a, gaps);
-        Assert.Equal(1, holder.Current.VersionOf(a));
+        await catchUp.TailAsync(CancellationToken.None);
+
+        Assert.Equal(3, holder.Current.VersionOf(a));
+        Assert.Equal(Schedule.Fold(await store.ReadStreamAsync(a, CancellationToken.None)).Find(a), holder.Current.Find(a));
+    }
+
+    [Fact]
+    public async Task An_event_the_feed_skipped_with_nothing_after_it_is_repaired_by_the_reconcile()
+    {
+        var store = new FeedHidingStore(new HashSet<long> { 3 });
+        var (holder, catchUp, _, _) = CatchUpNode.Over(store);
+        var a = JobId.Parse("a");
+        await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
+        await catchUp.LoadAsync(CancellationToken.None);
+        await store.AppendAsync(a, 1, new JobPaused(a, By), CancellationToken.None);
+        await store.AppendAsync(a, 2, new JobResumed(a, By), CancellationToken.None);
+
+        await catchUp.TailAsync(CancellationToken.None);
+        Assert.Equal(2, holder.Current.VersionOf(a));
 
         await catchUp.ReconcileAsync(CancellationToken.None);
 
@@ -57,12 +73,12 @@ public sealed class ScheduleCatchUpTests
     public async Task A_nudge_makes_the_running_loop_tail_before_its_interval()
     {
         var store = new FeedHidingStore(new HashSet<long>());
-        var (holder, catchUp) = CatchUpNode.Over(store, TimeSpan.FromMinutes(5));
+        var (holder, catchUp, status, _) = CatchUpNode.Over(store, TimeSpan.FromMinutes(5));
         using var stop = new CancellationTokenSource();
         await catchUp.StartAsync(stop.Token);
         try
         {
-            await Eventually(() => holder.IsLoaded, Patience, "loaded");
+            await Eventually(() => status.IsLoaded, Patience, "loaded");
             var a = JobId.Parse("a");
             await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
 
@@ -81,7 +97,7 @@ public sealed class ScheduleCatchUpTests
     {
         var store = new InMemoryJobEventStore(TimeProvider.System);
         var counter = new StreamReadCounter(store);
-        var (holder, catchUp) = CatchUpNode.Over(counter);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(counter);
         var jobs = Enumerable.Range(0, 5).Select(i => JobId.Parse($"job-{i}")).ToList();
         foreach (var job in jobs)
         {
@@ -94,7 +110,7 @@ public sealed class ScheduleCatchUpTests
         await catchUp.TailAsync(CancellationToken.None);
 
         Assert.Equal(jobs.Count, holder.Current.Count);
-        Assert.Equal(jobs.Count * 9, holder.TailSequence);
+        Assert.Equal(jobs.Count * 9, status.TailSequence);
         Assert.Empty(counter.StreamsPerRead);
     }
 
@@ -103,7 +119,7 @@ public sealed class ScheduleCatchUpTests
     {
         var store = new InMemoryJobEventStore(TimeProvider.System);
         var counter = new StreamReadCounter(store);
-        var (holder, catchUp) = CatchUpNode.Over(counter);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(counter);
         for (var i = 0; i < 20; i++)
         {
             var job = JobId.Parse($"job-{i}");
@@ -121,7 +137,7 @@ public sealed class ScheduleCatchUpTests
     public async Task The_tail_waits_before_a_number_an_append_in_flight_holds_and_folds_its_event_once_it_commits()
     {
         var store = new InMemoryJobEventStore(TimeProvider.System);
-        var (holder, catchUp) = CatchUpNode.Over(store);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(store);
         var a = JobId.Parse("a");
         var b = JobId.Parse("b");
         await store.AppendAsync(a, 0, Added(a), CancellationToken.None);
@@ -129,7 +145,7 @@ public sealed class ScheduleCatchUpTests
         await store.AppendAsync(b, 0, Added(b), CancellationToken.None);
 
         await catchUp.TailAsync(CancellationToken.None);
-        Assert.Equal(inFlight - 1, holder.TailSequence);
+        Assert.Equal(inFlight - 1, status.TailSequence);
         Assert.Null(holder.Current.Find(b));
 
         await store.CommitReserved(inFlight, a, 1, new JobPaused(a, By));
@@ -137,14 +153,14 @@ public sealed class ScheduleCatchUpTests
 
         Assert.Equal(2, holder.Current.VersionOf(a));
         Assert.Equal(1, holder.Current.VersionOf(b));
-        Assert.Equal(inFlight + 1, holder.TailSequence);
+        Assert.Equal(inFlight + 1, status.TailSequence);
     }
 
     [Fact]
     public async Task The_tail_passes_the_number_of_an_append_that_rolled_back()
     {
         var store = new InMemoryJobEventStore(TimeProvider.System);
-        var (holder, catchUp) = CatchUpNode.Over(store);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(store);
         var b = JobId.Parse("b");
         var inFlight = store.Reserve();
         await store.AppendAsync(b, 0, Added(b), CancellationToken.None);
@@ -154,7 +170,7 @@ public sealed class ScheduleCatchUpTests
         await catchUp.TailAsync(CancellationToken.None);
 
         Assert.Equal(1, holder.Current.VersionOf(b));
-        Assert.Equal(inFlight + 1, holder.TailSequence);
+        Assert.Equal(inFlight + 1, status.TailSequence);
     }
 
     [Fact]
@@ -162,7 +178,7 @@ public sealed class ScheduleCatchUpTests
     {
         var store = new FeedHidingStore(Enumerable.Range(1, 7).Select(s => (long)s).ToHashSet());
         var counter = new StreamReadCounter(store);
-        var (holder, catchUp) = CatchUpNode.Over(counter, repairBatchSize: 3);
+        var (holder, catchUp, status, _) = CatchUpNode.Over(counter, repairBatchSize: 3);
         for (var i = 0; i < 7; i++)
         {
             var job = JobId.Parse($"job-{i}");

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JobLog.Commands;
+
+public static class CommandRegistration
+{
+    /// <summary>Registers the command path; needs the store (AddJobLogStore) and the node (AddJobLogNode).</summary>
+    public static IServiceCollection AddJobLogCommands(this IServiceCollection services) =>
+        services.AddSingleton<JobCommandService>();
+}
