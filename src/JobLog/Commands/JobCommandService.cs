@@ -10,13 +10,15 @@ namespace JobLog.Commands;
 /// <summary>
 /// Runs one command against the store: fold the job, check the caller's expected version, decide, and append
 /// at that version, so a concurrent writer makes the append fail rather than overwrite. The result is returned
-/// only after the event is committed, and the node's schedule has it before the caller hears back.
+/// only after the event is committed, announced to the other nodes (<see cref="IChangeMirror"/>) and folded into
+/// this node's schedule.
 /// </summary>
 public sealed partial class JobCommandService
 {
     private readonly IJobEventStore _store;
     private readonly ScheduleHolder _holder;
     private readonly ScheduleFeed _feed;
+    private readonly IChangeMirror _mirror;
     private readonly string _node;
     private readonly ILogger<JobCommandService> _logger;
 
@@ -24,12 +26,14 @@ public sealed partial class JobCommandService
         IJobEventStore store,
         ScheduleHolder holder,
         ScheduleFeed feed,
+        IChangeMirror mirror,
         IOptions<NodeOptions> node,
         ILogger<JobCommandService> logger)
     {
         _store = store;
         _holder = holder;
         _feed = feed;
+        _mirror = mirror;
         _node = node.Value.NodeId;
         _logger = logger;
     }
@@ -124,8 +128,9 @@ public sealed partial class JobCommandService
         {
             case Appended appended:
                 var after = JobEvolution.Evolve(state, appended.Recorded)!;
-                // The stream the command was decided on goes first, so a node whose schedule lags behind it needs no
-                // store read. The event is committed: a caller that gives up now must not keep it from the schedule.
+                // The event is committed: a caller that gives up now must keep it from neither the other nodes nor this one.
+                await _mirror.MirrorAsync(appended.Recorded, after, CancellationToken.None);
+                // The stream the command was decided on goes first, so a node whose schedule lags behind it needs no store read.
                 await _feed.IngestAsync([.. stream, appended.Recorded], FeedSource.Write, CancellationToken.None);
                 LogChanged(_logger, command.Job.Value, JobEventTypes.NameOf(change), appended.Recorded.Version, command.By.Actor);
                 return new JobChanged(after, appended.Recorded);

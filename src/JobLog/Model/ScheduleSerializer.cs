@@ -9,7 +9,8 @@ namespace JobLog.Model;
 /// </summary>
 public static class ScheduleSerializer
 {
-    private static readonly JsonSerializerOptions Canonical = new()
+    /// <summary>The canonical JSON options: camelCase members in declaration order, enums as camelCase strings, no whitespace.</summary>
+    public static readonly JsonSerializerOptions Canonical = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -18,4 +19,7 @@ public static class ScheduleSerializer
 
     public static byte[] ToCanonicalJson(Schedule schedule) =>
         JsonSerializer.SerializeToUtf8Bytes(schedule.Jobs.ToArray(), Canonical);
+
+    /// <summary>One job in the same form as it has inside <see cref="ToCanonicalJson(Schedule)"/>.</summary>
+    public static byte[] ToCanonicalJson(JobState job) => JsonSerializer.SerializeToUtf8Bytes(job, Canonical);
 }

@@ -23,6 +23,7 @@ public sealed partial class StoreCatchUp : BackgroundService
     private readonly TimeProvider _clock;
     private readonly CatchUpOptions _options;
     private readonly ILogger<StoreCatchUp> _logger;
+    private readonly SemaphoreSlim _oneTail = new(1, 1);
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -42,6 +43,8 @@ public sealed partial class StoreCatchUp : BackgroundService
         _clock = clock;
         _options = options.Value;
         _logger = logger;
+        // Losing ZooKeeper makes the store the only source of other nodes' changes: start tailing it at once.
+        status.ZooKeeperChanged += _ => Nudge();
     }
 
     /// <summary>Asks for a tail of the feed now instead of at the next tick (e.g. a ZooKeeper doorbell rang).</summary>
@@ -65,13 +68,15 @@ public sealed partial class StoreCatchUp : BackgroundService
         var lastReconcile = _clock.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
-            await WaitAsync(_options.TailInterval, stoppingToken);
+            // With ZooKeeper connected, other nodes' changes arrive through it and the store is only the safety net.
+            var connected = _status.ZooKeeper == ZooKeeperLink.Connected;
+            await WaitAsync(connected ? _options.SafetyNetInterval : _options.TailInterval, stoppingToken);
             if (stoppingToken.IsCancellationRequested)
                 break;
             try
             {
                 await TailAsync(stoppingToken);
-                if (_clock.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
+                if (connected || _clock.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
                 {
                     await ReconcileAsync(stoppingToken);
                     lastReconcile = _clock.GetTimestamp();
@@ -102,8 +107,22 @@ public sealed partial class StoreCatchUp : BackgroundService
     /// <summary>
     /// Folds every event above the tail position, page after page until the store says the feed ends (or waits at a
     /// transaction in flight); a job whose events arrive ahead of a gap in its stream is read again from the store.
+    /// One tail at a time: the timer, a reconnect to ZooKeeper and a missed-events notice may all ask at once.
     /// </summary>
     public async Task TailAsync(CancellationToken cancellationToken)
+    {
+        await _oneTail.WaitAsync(cancellationToken);
+        try
+        {
+            await TailOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _oneTail.Release();
+        }
+    }
+
+    private async Task TailOnceAsync(CancellationToken cancellationToken)
     {
         var page = await _store.ReadAllAsync(_status.TailSequence, _options.PageSize, cancellationToken);
         var events = page.Events;

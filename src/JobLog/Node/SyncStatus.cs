@@ -12,6 +12,7 @@ public sealed class SyncStatus(TimeProvider clock)
     private long _lastStoreSyncTicks;
     private volatile bool _loaded;
     private volatile string? _storeError;
+    private volatile ZooKeeperLink _zooKeeper = ZooKeeperLink.NotConfigured;
 
     /// <summary>True once every event committed before start-up has been folded.</summary>
     public bool IsLoaded => _loaded;
@@ -35,6 +36,12 @@ public sealed class SyncStatus(TimeProvider clock)
     /// <summary>Why the last read of the store failed, or null when it succeeded.</summary>
     public string? StoreError => _storeError;
 
+    /// <summary>How this node stands with ZooKeeper; while it is not <see cref="ZooKeeperLink.Connected"/> the store is tailed often.</summary>
+    public ZooKeeperLink ZooKeeper => _zooKeeper;
+
+    /// <summary>Raised after <see cref="ZooKeeper"/> changes (the store catch-up shortens or lengthens its wait).</summary>
+    public event Action<ZooKeeperLink>? ZooKeeperChanged;
+
     /// <summary>Loaded, and the store was read successfully within <paramref name="maxLag"/>.</summary>
     public bool IsStoreCaughtUp(TimeSpan maxLag) =>
         _loaded && _storeError is null && LastStoreSyncAt is { } at && clock.GetUtcNow() - at <= maxLag;
@@ -52,6 +59,14 @@ public sealed class SyncStatus(TimeProvider clock)
     }
 
     internal void MarkStoreFailed(string reason) => _storeError = reason;
+
+    internal void SetZooKeeper(ZooKeeperLink link)
+    {
+        if (_zooKeeper == link)
+            return;
+        _zooKeeper = link;
+        ZooKeeperChanged?.Invoke(link);
+    }
 
     private static void RaiseTo(ref long field, long value)
     {

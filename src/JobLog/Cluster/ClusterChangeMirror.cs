@@ -1,0 +1,46 @@
+using JobLog.Commands;
+using JobLog.Model;
+using JobLog.Store;
+using JobLog.ZooKeeper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobLog.Cluster;
+
+/// <summary>
+/// The write path's mirror step: after the append commits, bring the job's znode up to the new version so every node
+/// applies it within milliseconds. Bounded by <see cref="ClusterOptions.MirrorTimeout"/> and never failing the write:
+/// without a connected session, or when ZooKeeper does not answer in time, the leader's relay mirrors it later.
+/// </summary>
+public sealed partial class ClusterChangeMirror(
+    ClusterClient client, JobMirror mirror, IOptions<ClusterOptions> options, ILogger<ClusterChangeMirror> logger) : IChangeMirror
+{
+    private readonly TimeSpan _timeout = options.Value.MirrorTimeout;
+
+    public async Task MirrorAsync(RecordedEvent recorded, JobState after, CancellationToken cancellationToken)
+    {
+        if (client.Connected is not { } zooKeeper)
+            return;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        try
+        {
+            await mirror.MirrorAsync(zooKeeper, recorded.Job, recorded.Version, recorded, after, deadline.Token);
+        }
+        catch (Exception e) when (e is ZooKeeperException or OperationCanceledException or ObjectDisposedException or StoreUnavailableException)
+        {
+            LogNotMirrored(logger, recorded.Job.Value, recorded.Version, e.Message);
+        }
+        catch (Exception e)
+        {
+            // The change is committed and the client must hear so; whatever went wrong here, the relay repairs.
+            LogMirrorFailed(logger, recorded.Job.Value, recorded.Version, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} version {Version} is committed but not mirrored yet ({Reason}); the leader's relay will mirror it")]
+    private static partial void LogNotMirrored(ILogger logger, string jobId, long version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} version {Version} is committed but mirroring it failed unexpectedly; the leader's relay will mirror it")]
+    private static partial void LogMirrorFailed(ILogger logger, string jobId, long version, Exception exception);
+}
