@@ -1,6 +1,7 @@
 using JobLog.Api;
 using JobLog.Api.Api;
 using JobLog.Api.Connections;
+using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Node;
 using JobLog.Store;
@@ -14,7 +15,8 @@ builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.Services
     .AddJobLogStore(configuration)
     .AddJobLogNode(configuration)
-    .AddJobLogCommands();
+    .AddJobLogCommands()
+    .AddJobLogCluster(configuration);
 
 builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -38,6 +40,7 @@ app.MapOpenApi();
 app.MapJobsApi();
 app.MapEventsApi();
 app.MapScheduleApi();
+app.MapClusterApi();
 app.MapHealthApi();
 
 app.Run();

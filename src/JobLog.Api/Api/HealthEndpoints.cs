@@ -14,7 +14,7 @@ public static class HealthEndpoints
         health.MapGet("/healthz", GetLiveness).WithName(nameof(GetLiveness)).WithSummary("200 while the process runs.");
         health.MapGet("/readyz", GetReadiness)
             .WithName(nameof(GetReadiness))
-            .WithSummary("200 when the store answers and this node's schedule has caught up; else a 503 problem saying why.")
+            .WithSummary("200 when the store answers, this node's schedule has loaded and caught up, and it is connected to ZooKeeper (when configured); else a 503 problem saying which part is missing.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -41,8 +41,12 @@ public static class HealthEndpoints
         }
         if (!status.IsLoaded)
             return Problems.NotReady($"Still loading the schedule from the store{Because(status)}.");
-        if (!status.IsStoreCaughtUp(catchUp.Value.MaxLag))
-            return Problems.NotReady($"The schedule has not synced with the store within {catchUp.Value.MaxLag}{Because(status)}.");
+        if (status.ZooKeeper is not (ZooKeeperLink.Connected or ZooKeeperLink.NotConfigured))
+            return Problems.NotReady($"Not connected to ZooKeeper ({status.ZooKeeper.ToString().ToLowerInvariant()}): other nodes' changes reach this node late.");
+        // With ZooKeeper connected the store is read only as a safety net, that often.
+        var maxLag = status.ZooKeeper == ZooKeeperLink.Connected ? catchUp.Value.SafetyNetInterval + catchUp.Value.MaxLag : catchUp.Value.MaxLag;
+        if (!status.IsStoreCaughtUp(maxLag))
+            return Problems.NotReady($"The schedule has not synced with the store within {maxLag}{Because(status)}.");
         return TypedResults.Ok(View("ready", schedule, status, node.Value));
     }
 
