@@ -198,7 +198,7 @@ public sealed class InMemoryZooKeeper
     }
 
     /// <summary>
-    /// The client's next call reaches the server and takes effect, but the connection drops before its reply: the call
+    /// The client's next call that reaches the server takes effect, but the connection drops before its reply: the call
     /// fails with <see cref="ConnectionLossException"/> (its outcome unknown to the caller, as with a real request in
     /// flight) and the client is Disconnected.
     /// </summary>
@@ -209,7 +209,7 @@ public sealed class InMemoryZooKeeper
             client.DropBeforeNextReply = true;
     }
 
-    /// <summary>The node's data and stat as the server holds them now, or null; no client's view or watches change.</summary>
+    /// <summary>The node at a server path (no chroot) as the server holds it now, or null; no client's view or watches change.</summary>
     public NodeData? Read(string path)
     {
         lock (Gate)

@@ -11,7 +11,7 @@ public sealed class ModelContractTests : ZooKeeperContract
     // The model's events are there at once or never; a short wait only bounds how long a failing test takes.
     protected override TimeSpan Patience => TimeSpan.FromSeconds(5);
 
-    protected override Task<IZooKeeperClient> OpenAsync() => Task.FromResult<IZooKeeperClient>(_model.Connect());
+    protected override Task<IZooKeeperClient> OpenAsync(string? chroot) => Task.FromResult<IZooKeeperClient>(_model.Connect(chroot));
 
     protected override Task DropConnectionAsync(IZooKeeperClient client)
     {

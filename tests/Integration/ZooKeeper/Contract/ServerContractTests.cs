@@ -23,14 +23,14 @@ public sealed class ServerContractTests(ZooKeeperFixture zookeeper) : ZooKeeperC
             await proxy.DisposeAsync();
     }
 
-    protected override async Task<IZooKeeperClient> OpenAsync()
+    protected override async Task<IZooKeeperClient> OpenAsync(string? chroot)
     {
         var proxy = new FreezableProxy(zookeeper.Server.Port);
         try
         {
             // The 30 s test session outlives any fault here; the proxy stays frozen far less than a third of it,
             // so a reconnect attempt never times out and replays a stale handshake when thawed.
-            var client = await ZooKeeperTest.ConnectAsync(proxy.ConnectionString);
+            var client = await ZooKeeperTest.ConnectAsync(proxy.ConnectionString + chroot);
             _proxies[client] = proxy;
             return client;
         }

@@ -27,8 +27,8 @@ public abstract class ZooKeeperContract : IAsyncLifetime
     /// <summary>How long a test waits for an event or a state; a subject's events come at once or never, a server's soon.</summary>
     protected abstract TimeSpan Patience { get; }
 
-    /// <summary>Opens a new session, connected.</summary>
-    protected abstract Task<IZooKeeperClient> OpenAsync();
+    /// <summary>Opens a new session, connected; with <paramref name="chroot"/> as a connection string's chroot.</summary>
+    protected abstract Task<IZooKeeperClient> OpenAsync(string? chroot);
 
     /// <summary>Drops the client's connection (the session lives on); returns once the client is Disconnected.</summary>
     protected abstract Task DropConnectionAsync(IZooKeeperClient client);
@@ -58,9 +58,9 @@ public abstract class ZooKeeperContract : IAsyncLifetime
             await _owned[i].DisposeAsync();
     }
 
-    protected async Task<IZooKeeperClient> ConnectAsync()
+    protected async Task<IZooKeeperClient> ConnectAsync(string? chroot = null)
     {
-        var client = await OpenAsync();
+        var client = await OpenAsync(chroot);
         _owned.Add(client);
         return client;
     }
@@ -318,6 +318,26 @@ public abstract class ZooKeeperContract : IAsyncLifetime
     {
         await Client.SyncAsync(Root, Timeout());
         await Client.SyncAsync($"{Root}/missing", Timeout());
+    }
+
+    [Fact]
+    public async Task Under_a_chroot_paths_go_in_prefixed_and_come_back_relative()
+    {
+        var rooted = await ConnectAsync(Root);
+        var events = Events(rooted);
+        await rooted.AddWatchAsync("/", AddWatchMode.PersistentRecursive, Timeout());
+
+        var created = await rooted.CreateAsync("/a", Bytes("x"), CreateMode.Persistent, null, Timeout());
+        var sequential = await rooted.CreateAsync("/s-", Bytes(""), CreateMode.PersistentSequential, null, Timeout());
+        var multi = await rooted.MultiAsync([MultiOp.Create("/b", Bytes("")), MultiOp.SetData("/a", Bytes("y"))], Timeout());
+        await rooted.SetDataAsync("/", Bytes("top"), -1, Timeout());
+        var missing = await Assert.ThrowsAsync<NoNodeException>(() => rooted.GetDataAsync("/missing", false, Timeout()));
+
+        Assert.Equal(("/a", "/s-0000000001", "/missing"), (created, sequential, missing.Path));
+        Assert.Equal(["/b", "/a"], multi.Results.Select(r => r.Path));
+        Assert.Equal(["a", "b", "s-0000000001"], (await rooted.GetChildrenAsync("/", false, Timeout())).Children.Order(StringComparer.Ordinal));
+        Assert.Equal(("y", "top"), (Text((await Client.GetDataAsync($"{Root}/a", false, Timeout())).Data), Text((await Client.GetDataAsync(Root, false, Timeout())).Data)));
+        Assert.Equal([Created("/a"), Created("/s-0000000001"), Created("/b"), Changed("/a"), Changed("/")], await events.NextAsync(5));
     }
 
     // ---- Sequential, ephemeral, container and TTL nodes ----
@@ -758,6 +778,18 @@ public abstract class ZooKeeperContract : IAsyncLifetime
         await Eventually(() => states.Ended, Patience, "the state stream ends");
         Assert.Equal(SessionState.Closed, client.State);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.ExistsAsync("/", false, Timeout()));
+    }
+
+    [Fact]
+    public async Task An_unknown_auth_scheme_ends_the_session_for_good_with_AuthFailed()
+    {
+        var client = await ConnectAsync();
+        var states = States(client);
+
+        await Assert.ThrowsAsync<AuthFailedException>(() => client.AddAuthAsync("nonsense", Bytes("x"), Timeout()));
+
+        await states.ShowsAsync([SessionState.Connected, SessionState.AuthFailed], Patience);
+        await Assert.ThrowsAsync<AuthFailedException>(() => client.ExistsAsync("/", false, Timeout()));
     }
 
     [Fact]
