@@ -23,14 +23,14 @@ namespace JobLog.Testing.ZooKeeperModel;
 /// </remarks>
 public sealed class InMemoryZooKeeper
 {
-    /// <summary>The ephemeralOwner of a container node (EphemeralType.CONTAINER_EPHEMERAL_OWNER).</summary>
-    public const long ContainerOwner = long.MinValue;
+    /// <summary>The owner field the server keeps for a container (EphemeralType.CONTAINER_EPHEMERAL_OWNER); clients see 0.</summary>
+    internal const long ContainerOwner = long.MinValue;
 
-    /// <summary>High byte of a TTL node's ephemeralOwner; the TTL in milliseconds is in the low bytes.</summary>
-    public const long TtlOwnerMask = unchecked((long)0xFF00_0000_0000_0000);
+    /// <summary>High byte of the owner field the server keeps for a TTL node, the TTL in the low bytes; clients see 0.</summary>
+    internal const long TtlOwnerMask = unchecked((long)0xFF00_0000_0000_0000);
 
     /// <summary>The longest TTL the server accepts (EphemeralType.TTL.maxValue), in milliseconds.</summary>
-    public const long MaxTtlMilliseconds = 0x0000_00FF_FFFF_FFFF;
+    internal const long MaxTtlMilliseconds = 0x0000_00FF_FFFF_FFFF;
 
     // How a server with myid 1 numbers its sessions: the id in the top byte.
     private const long FirstSessionId = (1L << 56) + 1;
