@@ -113,7 +113,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
     /// <summary>
     /// What a subscriber whose buffer overflowed sees: the pending notifications are read by the client (one-shot watches
     /// they fired are spent) and replaced by one <see cref="WatchEventType.EventsDropped"/> event counting them, whose path
-    /// is the deepest node they all concern. Returns how many were dropped.
+    /// is the deepest node they all concern. Returns how many the notice counts.
     /// </summary>
     public int DropPending()
     {
@@ -124,9 +124,11 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
             ReceiveAll();
             var dropped = _pending.Select(p => p.Event).ToList();
             _pending.Clear();
+            // A notice still pending from an earlier overflow grows, as the real subscriber's notice does until it is read.
+            var count = dropped.Sum(e => e.Type == WatchEventType.EventsDropped ? e.Dropped : 1);
             var under = dropped.Select(e => e.Path).Aggregate(CommonAncestor);
-            _pending.AddLast(new PendingEvent(new WatchEvent(WatchEventType.EventsDropped, under) { Dropped = dropped.Count }) { Audience = _subscribers });
-            return dropped.Count;
+            _pending.AddLast(new PendingEvent(new WatchEvent(WatchEventType.EventsDropped, under) { Dropped = count }) { Audience = _subscribers });
+            return count;
         }
     }
 

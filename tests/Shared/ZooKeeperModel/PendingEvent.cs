@@ -11,7 +11,7 @@ namespace JobLog.Testing.ZooKeeperModel;
 /// </summary>
 internal sealed class PendingEvent(WatchEvent watchEvent)
 {
-    public WatchEvent Event { get; set; } = watchEvent;
+    public WatchEvent Event { get; } = watchEvent;
 
     public ImmutableArray<Channel<WatchEvent>>? Audience { get; set; }
 

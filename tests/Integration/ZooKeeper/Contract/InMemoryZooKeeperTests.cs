@@ -138,6 +138,10 @@ public sealed class InMemoryZooKeeperTests
 
         var notice = Assert.Single(watcher.Pending);
         Assert.Equal((WatchEventType.EventsDropped, "/r/a", 3), (notice.Type, notice.Path, notice.Dropped));
+        await writer.CreateAsync("/r/b", Bytes(""), CreateMode.Persistent, null, None);
+        Assert.Equal(4, watcher.DropPending());
+        notice = Assert.Single(watcher.Pending);
+        Assert.Equal((WatchEventType.EventsDropped, "/r", 4), (notice.Type, notice.Path, notice.Dropped));
         _zookeeper.Disconnect(watcher);
         _zookeeper.Reconnect(watcher);
         Assert.Equal([notice], watcher.DeliverAll());
