@@ -13,7 +13,8 @@ namespace JobLog.Cluster;
 /// without a connected session, or when ZooKeeper does not answer in time, the leader's relay mirrors it later.
 /// </summary>
 public sealed partial class ClusterChangeMirror(
-    ClusterClient client, JobMirror mirror, IOptions<ClusterOptions> options, ILogger<ClusterChangeMirror> logger) : IChangeMirror
+    ClusterClient client, JobMirror mirror, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<ClusterChangeMirror> logger)
+    : IChangeMirror
 {
     private readonly TimeSpan _timeout = options.Value.MirrorTimeout;
 
@@ -21,8 +22,9 @@ public sealed partial class ClusterChangeMirror(
     {
         if (client.Connected is not { } zooKeeper)
             return;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
+        // The deadline runs on the injected clock, so a simulated cluster on a fake one never sees it fire between two steps.
+        using var timeout = new CancellationTokenSource(_timeout, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             await mirror.MirrorAsync(zooKeeper, recorded.Job, recorded.Version, recorded, after, deadline.Token);
