@@ -3,6 +3,7 @@ using JobLog.Properties.Cluster;
 using JobLog.Properties.Cron;
 using JobLog.Properties.Isolation;
 using JobLog.Properties.Store;
+using JobLog.Testing.ClusterSim;
 
 namespace JobLog.Properties;
 
@@ -77,6 +78,9 @@ public static class JobArbitraries
         Arb.From(
             Scripts(legalPercent: 50).Select(steps => new CommandScript(steps)),
             script => ShrinkList(script.Steps).Select(steps => new CommandScript(steps)));
+
+    /// <summary>Runs of a simulated cluster: 2 to 5 nodes, writes and faults (see tests/Shared/ClusterSim), up to <paramref name="maxOps"/> operations.</summary>
+    public static Arbitrary<ClusterRun> ClusterRuns(int maxOps) => Testing.ClusterSim.ClusterRuns.Arbitrary(maxOps);
 
     public static Arbitrary<Interleaving> Interleavings() =>
         Arb.From(

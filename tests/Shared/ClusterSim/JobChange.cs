@@ -1,0 +1,12 @@
+namespace JobLog.Testing.ClusterSim;
+
+/// <summary>What a client asks a node to do to a job.</summary>
+public enum JobChange
+{
+    Add,
+    Update,
+    Pause,
+    Resume,
+    Delete,
+    Restore,
+}
