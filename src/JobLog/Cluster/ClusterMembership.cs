@@ -61,7 +61,26 @@ public sealed partial class ClusterMembership(
     {
         if (_version < 0 || appliedSequence == Interlocked.Read(ref _published))
             return;
-        var stat = await session.SetDataAsync(_path, new MemberRecord(_url, _startedAt, appliedSequence).Encode(), _version, cancellationToken);
+        var data = new MemberRecord(_url, _startedAt, appliedSequence).Encode();
+        Stat stat;
+        try
+        {
+            stat = await session.SetDataAsync(_path, data, _version, cancellationToken);
+        }
+        catch (Exception e) when (e is BadVersionException or NoNodeException)
+        {
+            // A write whose reply was lost with the connection may have been done: the entry's version is then one
+            // ahead of what this node knows, and every later write would fail on it. While the entry is still this
+            // session's, take its version and write again; once another session holds it (a restart of this node id
+            // took it over), it is not this one's to write any more.
+            if (await session.ExistsAsync(_path, false, cancellationToken) is not { } current || current.EphemeralOwner != session.SessionId)
+            {
+                LogEntryLost(logger, _path);
+                _version = -1;
+                return;
+            }
+            stat = await session.SetDataAsync(_path, data, current.Version, cancellationToken);
+        }
         _version = stat.Version;
         Interlocked.Exchange(ref _published, appliedSequence);
     }
@@ -92,6 +111,9 @@ public sealed partial class ClusterMembership(
         }).ToList();
         return (await Task.WhenAll(reads)).OfType<ClusterMember>().ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} is no longer this session's; publishing stops until the next session")]
+    private static partial void LogEntryLost(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} is held by an earlier session {Owner:x} of this node id; taking it over")]
     private static partial void LogTakingOver(ILogger logger, string path, long owner);

@@ -19,6 +19,10 @@ public sealed class ClusterSimulationProperties
     public bool The_same_run_does_the_same_thing_twice(ClusterRun run) =>
         SimulatedCluster.Run(run).Fingerprint == SimulatedCluster.Run(run).Fingerprint;
 
+    [Fact]
+    public void A_member_whose_publish_reply_was_lost_keeps_publishing_its_applied_position() =>
+        AssertHolds(new ClusterRun(3, [Add(node: 0), new DeliverOp(2, 1), new LoseReplyOp(2)]));
+
     private static WriteOp Add(int node, int job = 0, bool held = false) => new(node, JobChange.Add, job, VersionChoice.Latest, held);
 
     private static void AssertHolds(ClusterRun run)
