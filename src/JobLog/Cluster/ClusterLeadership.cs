@@ -67,9 +67,17 @@ public sealed class ClusterLeadership(ClusterPaths paths, IOptions<NodeOptions> 
         return was != _isLeader;
     }
 
-    /// <summary>Re-checks when the candidate this node watches goes. True when leadership changed.</summary>
+    /// <summary>
+    /// Re-checks when the candidate this node watches goes, or when the client dropped notifications that may include
+    /// that one (the one-shot watch is spent either way, so only a check arms it again). True when leadership changed.
+    /// </summary>
     public Task<bool> HandleAsync(IZooKeeperClient session, WatchEvent watchEvent, CancellationToken cancellationToken) =>
-        watchEvent.Type == WatchEventType.NodeDeleted && watchEvent.Path == _watching
+        _watching is { } watching && watchEvent.Type switch
+        {
+            WatchEventType.NodeDeleted => watchEvent.Path == watching,
+            WatchEventType.EventsDropped => Covers(watchEvent.Path, watching),
+            _ => false,
+        }
             ? CheckAsync(session, cancellationToken)
             : Task.FromResult(false);
 
@@ -107,6 +115,10 @@ public sealed class ClusterLeadership(ClusterPaths paths, IOptions<NodeOptions> 
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
             .OrderBy(SequenceOf)
             .ToList();
+
+    // A drop notice names the deepest node all dropped events concern: the watched node itself or one of its ancestors.
+    private static bool Covers(string path, string watched) =>
+        path == "/" || path == watched || watched.StartsWith(path + "/", StringComparison.Ordinal);
 
     private static long SequenceOf(string name) =>
         long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : long.MaxValue;

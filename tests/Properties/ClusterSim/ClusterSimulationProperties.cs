@@ -23,6 +23,10 @@ public sealed class ClusterSimulationProperties
     public void A_member_whose_publish_reply_was_lost_keeps_publishing_its_applied_position() =>
         AssertHolds(new ClusterRun(3, [Add(node: 0), new DeliverOp(2, 1), new LoseReplyOp(2)]));
 
+    [Fact]
+    public void A_successor_whose_notifications_overflowed_still_takes_over_from_an_expired_leader() =>
+        AssertHolds(new ClusterRun(2, [new ExpireOp(0), new OverflowOp(1)]));
+
     private static WriteOp Add(int node, int job = 0, bool held = false) => new(node, JobChange.Add, job, VersionChoice.Latest, held);
 
     private static void AssertHolds(ClusterRun run)
