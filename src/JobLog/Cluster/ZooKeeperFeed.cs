@@ -45,8 +45,17 @@ public sealed partial class ZooKeeperFeed(ClusterPaths paths, ScheduleFeed feed,
         }
     }
 
-    /// <summary>Catches up from the store since the node's position there: for whatever notifications were missed.</summary>
-    public Task ResyncAsync(CancellationToken cancellationToken) => catchUp.TailAsync(cancellationToken);
+    /// <summary>
+    /// Catches up from the store for whatever notifications were missed: the feed since the node's position there, then
+    /// every stream's version. The feed stops at a number an append in flight holds, so changes committed above it before
+    /// the watch was armed again would otherwise wait for the safety net (no notification comes for them any more); the
+    /// versions cover everything committed by now, and whatever commits later is mirrored, and so notified, later.
+    /// </summary>
+    public async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        await catchUp.TailAsync(cancellationToken);
+        await catchUp.ReconcileAsync(cancellationToken);
+    }
 
     // A drop notice names the deepest node all dropped events concern: the root, jobs/ itself, or a job below it.
     private bool IsUnderJobs(string path) =>

@@ -27,6 +27,14 @@ public sealed class ClusterSimulationProperties
     public void A_successor_whose_notifications_overflowed_still_takes_over_from_an_expired_leader() =>
         AssertHolds(new ClusterRun(2, [new ExpireOp(0), new OverflowOp(1)]));
 
+    [Fact]
+    public void A_new_session_catches_up_with_changes_committed_behind_an_append_still_in_flight() =>
+        AssertHolds(new ClusterRun(3, [Add(node: 1, held: true), Add(node: 2), new ExpireOp(1)]));
+
+    [Fact]
+    public void A_reconnected_node_catches_up_with_changes_committed_behind_an_append_still_in_flight() =>
+        AssertHolds(new ClusterRun(3, [new DisconnectOp(1), Add(node: 0, held: true), Add(node: 2, job: 1), new ReconnectOp(1), new CommitHeldOp(0)]));
+
     private static WriteOp Add(int node, int job = 0, bool held = false) => new(node, JobChange.Add, job, VersionChoice.Latest, held);
 
     private static void AssertHolds(ClusterRun run)
