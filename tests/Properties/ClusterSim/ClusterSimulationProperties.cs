@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using JobLog.Testing.ClusterSim;
+using Xunit.Abstractions;
 
 namespace JobLog.Properties.ClusterSim;
 
@@ -9,11 +11,21 @@ namespace JobLog.Properties.ClusterSim;
 /// two nodes led with one epoch, nor a node with a smaller one than before. <c>JOBLOG_LONG_PROPERTIES=1</c> runs many
 /// more and longer runs. The examples below are runs the property shrank to, one per defect it found.
 /// </summary>
-public sealed class ClusterSimulationProperties
+public sealed class ClusterSimulationProperties(ITestOutputHelper output)
 {
     private const string LongVariable = "JOBLOG_LONG_PROPERTIES";
 
     private static bool Long => Environment.GetEnvironmentVariable(LongVariable) is { Length: > 0 } value && value != "0";
+
+    [Fact]
+    public void After_any_run_of_writes_and_faults_every_live_node_holds_the_stores_fold_and_no_acknowledged_write_is_lost()
+    {
+        var (runs, maxOps) = Long ? (20_000, 400) : (500, 200);
+        var clock = Stopwatch.StartNew();
+        Prop.ForAll(JobArbitraries.ClusterRuns(maxOps), Holds)
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(runs).WithEndSize(maxOps / 2).WithQuietOnSuccess(true));
+        output.WriteLine($"{runs} runs of up to {maxOps} operations in {clock.Elapsed.TotalSeconds:F1} s");
+    }
 
     [Property(MaxTest = 60, Arbitrary = [typeof(ShortRuns)])]
     public bool The_same_run_does_the_same_thing_twice(ClusterRun run) =>
