@@ -109,13 +109,12 @@ internal sealed class SimulatedCluster
                 break;
             case CrashOp crash when Live(crash.Target) is { } node:
                 if (crash.AtCall == 0)
-                    Crash(node, crash.Fate);
+                    node.Life.Kill(crash.Fate);
                 else
-                    node.DieAtCall(crash.AtCall, crash.Fate);
+                    node.Life.DieAtCall(crash.AtCall, crash.Fate);
                 break;
             case RestartOp restart:
-                if (Live(restart.Target) is { } running)
-                    Crash(running, HeldFate.Linger);
+                Live(restart.Target)?.Life.Kill(HeldFate.Linger);
                 await StartAsync(restart.Target);
                 break;
             case DisconnectOp disconnect when Live(disconnect.Target) is { Model: { } connected }:
@@ -208,7 +207,7 @@ internal sealed class SimulatedCluster
     {
         var id = ClusterOp.NodeName(index);
         var parts = new WiredNode(id, _store, _paths, _clock, _trace.For(id));
-        var node = new SimulatedNode(index, _processes.Count + 1, parts, dying => Crash(dying, dying.FateAtDeath));
+        var node = new SimulatedNode(index, _processes.Count + 1, parts, OnDeath);
         _nodes[index] = node;
         _processes.Add(node);
         _trace.Add($"{node} starts");
@@ -220,7 +219,7 @@ internal sealed class SimulatedCluster
     private async Task AttachAsync(SimulatedNode node)
     {
         var model = _zookeeper.Connect();
-        var session = new DyingSession(model, node.DiesBeforeCall);
+        var session = new DyingSession(model, node.Life.DiesBeforeCall, () => node.Life.Dead);
         node.SessionEnd = new CancellationTokenSource();
         node.Events = session.WatchEvents(node.SessionEnd.Token).GetAsyncEnumerator(node.SessionEnd.Token);
         node.Session = session;
@@ -250,9 +249,8 @@ internal sealed class SimulatedCluster
         _trace.Add($"{node} ended session {session.SessionId:x}");
     }
 
-    private void Crash(SimulatedNode node, HeldFate fate)
+    private void OnDeath(SimulatedNode node, HeldFate fate)
     {
-        node.Crashed = true;
         _nodes[node.Index] = null;
         if (node.Model is { } model)
         {

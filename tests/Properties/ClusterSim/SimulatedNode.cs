@@ -9,17 +9,27 @@ namespace JobLog.Properties.ClusterSim;
 /// watch events the simulation reads from it, and the connection state it last acted on, as the production session pump
 /// (ZooKeeperSession) keeps it. A restart makes a new one under the same id.
 /// </summary>
-internal sealed class SimulatedNode(int index, int incarnation, WiredNode parts, Action<SimulatedNode> crash)
+internal sealed class SimulatedNode
 {
-    private int? _callsToLive;
+    public SimulatedNode(int index, int incarnation, WiredNode parts, Action<SimulatedNode, HeldFate> onDeath)
+    {
+        Index = index;
+        Incarnation = incarnation;
+        Parts = parts;
+        Life = new ProcessLife(fate => onDeath(this, fate));
+    }
 
-    public int Index { get; } = index;
+    public int Index { get; }
 
-    public int Incarnation { get; } = incarnation;
+    public int Incarnation { get; }
 
     public string Id => Parts.Id;
 
-    public WiredNode Parts { get; } = parts;
+    public WiredNode Parts { get; }
+
+    public ProcessLife Life { get; }
+
+    public bool Crashed => Life.Dead;
 
     /// <summary>The current session as the node's components see it, and <see cref="Model"/> behind it; both null without one.</summary>
     public DyingSession? Session { get; set; }
@@ -37,31 +47,5 @@ internal sealed class SimulatedNode(int index, int incarnation, WiredNode parts,
     /// <summary>The node has no session and starts one at its next tick (its last attempt failed).</summary>
     public bool NeedsSession { get; set; }
 
-    public bool Crashed { get; set; }
-
-    /// <summary>What becomes of this node's held appends when it dies of <see cref="DieAtCall"/>.</summary>
-    public HeldFate FateAtDeath { get; private set; }
-
     public override string ToString() => $"{Id}#{Incarnation}";
-
-    /// <summary>The process dies just before its <paramref name="call"/>-th ZooKeeper call from now.</summary>
-    public void DieAtCall(int call, HeldFate fate)
-    {
-        _callsToLive = call;
-        FateAtDeath = fate;
-    }
-
-    /// <summary>Called before every ZooKeeper call of this process: true when it is dead, or dies now.</summary>
-    public bool DiesBeforeCall()
-    {
-        if (Crashed)
-            return true;
-        if (_callsToLive is not { } left)
-            return false;
-        _callsToLive = left - 1;
-        if (left > 1)
-            return false;
-        crash(this);
-        return true;
-    }
 }

@@ -13,7 +13,8 @@ public static class ClusterJobs
 
     public static string Name(int job) => ((char)('a' + job)).ToString();
 
-    public static JobId Id(int job) => JobId.Parse(Name(job));
+    /// <param name="prefix">Put before the name where several runs share one store (the real cluster's).</param>
+    public static JobId Id(int job, string prefix = "") => JobId.Parse(prefix + Name(job));
 
     /// <summary>A valid definition; <paramref name="variant"/> picks its cron, so consecutive updates change the job.</summary>
     public static JobDefinition Definition(int variant) =>

@@ -5,9 +5,10 @@ namespace JobLog.Testing.ClusterSim;
 /// <summary>
 /// A node's ZooKeeper session as the node's components see it, in a process that can die at any call: before each call
 /// it asks <paramref name="diesBeforeCall"/>, and a dead process's call is never sent and never answered, so whatever
-/// step made it stops right there, as with kill -9 (the session itself lives on until ZooKeeper expires it).
+/// step made it stops right there, as with kill -9. A dead process does not close its session either (<paramref name="isDead"/>):
+/// it lives on until ZooKeeper expires it.
 /// </summary>
-public sealed class DyingSession(IZooKeeperClient model, Func<bool> diesBeforeCall) : IZooKeeperClient
+public sealed class DyingSession(IZooKeeperClient model, Func<bool> diesBeforeCall, Func<bool> isDead) : IZooKeeperClient
 {
     public long SessionId => model.SessionId;
 
@@ -74,7 +75,7 @@ public sealed class DyingSession(IZooKeeperClient model, Func<bool> diesBeforeCa
             return true;
         });
 
-    public ValueTask DisposeAsync() => model.DisposeAsync();
+    public ValueTask DisposeAsync() => isDead() ? ValueTask.CompletedTask : model.DisposeAsync();
 
     // A call of a dead process: never sent, never answered.
     private Task<T> Call<T>(Func<Task<T>> call) => diesBeforeCall() ? new TaskCompletionSource<T>().Task : call();

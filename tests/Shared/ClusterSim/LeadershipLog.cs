@@ -13,6 +13,7 @@ public sealed class LeadershipLog(bool strict)
     private readonly Dictionary<long, string> _leaderOf = [];
     private readonly Dictionary<string, long> _lastEpochOf = [];
     private readonly List<string> _violations = [];
+    private readonly HashSet<string> _seen = [];
     private long _highest;
 
     public IReadOnlyList<string> Violations
@@ -30,19 +31,26 @@ public sealed class LeadershipLog(bool strict)
         lock (_gate)
         {
             if (strict && leaders.Count > 1)
-                _violations.Add($"{when}: {leaders.Count} nodes believed they led at once: {string.Join(", ", leaders.Select(l => $"{l.Node} (epoch {l.Epoch})"))}");
+                Violation(when, $"{leaders.Count} nodes believed they led at once: {string.Join(", ", leaders.Select(l => $"{l.Node} (epoch {l.Epoch})"))}");
             foreach (var (node, epoch) in leaders)
             {
                 if (_leaderOf.TryGetValue(epoch, out var other) && other != node)
-                    _violations.Add($"{when}: {node} led with epoch {epoch}, which {other} had led with");
+                    Violation(when, $"{node} led with epoch {epoch}, which {other} had led with");
                 _leaderOf.TryAdd(epoch, node);
                 if (_lastEpochOf.TryGetValue(node, out var last) && epoch < last)
-                    _violations.Add($"{when}: {node} led with epoch {epoch} after leading with epoch {last}");
+                    Violation(when, $"{node} led with epoch {epoch} after leading with epoch {last}");
                 _lastEpochOf[node] = epoch;
                 if (strict && epoch < _highest)
-                    _violations.Add($"{when}: {node} led with epoch {epoch} after epoch {_highest} had led");
+                    Violation(when, $"{node} led with epoch {epoch} after epoch {_highest} had led");
                 _highest = Math.Max(_highest, epoch);
             }
         }
+    }
+
+    // Each broken rule once, at the first moment it was seen.
+    private void Violation(string when, string what)
+    {
+        if (_seen.Add(what))
+            _violations.Add($"{when}: {what}");
     }
 }

@@ -14,7 +14,7 @@ namespace JobLog.Testing.ClusterSim;
 /// </summary>
 public sealed class WiredNode : IDisposable
 {
-    public WiredNode(string nodeId, IJobEventStore store, ClusterPaths paths, TimeProvider clock, ILoggerFactory logs)
+    public WiredNode(string nodeId, IJobEventStore store, ClusterPaths paths, TimeProvider clock, ILoggerFactory logs, Action<ClusterOptions>? configure = null)
     {
         Id = nodeId;
         Applied = new AppliedOrder(nodeId);
@@ -23,7 +23,10 @@ public sealed class WiredNode : IDisposable
         // Small pages and batches, so that a run of a few dozen events already crosses page boundaries.
         var catchUp = Options.Create(new CatchUpOptions { PageSize = 4, RepairBatchSize = 3 });
         var node = Options.Create(new NodeOptions { NodeId = nodeId });
-        var cluster = Options.Create(new ClusterOptions { RelayPageSize = 3, RelayConcurrency = 2, AdvertisedUrl = $"http://{nodeId}.test" });
+        var clusterOptions = new ClusterOptions { RelayPageSize = 3, RelayConcurrency = 2, AdvertisedUrl = $"http://{nodeId}.test", Root = paths.Root };
+        configure?.Invoke(clusterOptions);
+        var cluster = Options.Create(clusterOptions);
+        ClusterOptions = cluster;
         Feed = new ScheduleFeed(Holder, store, Status, catchUp, logs.CreateLogger<ScheduleFeed>());
         CatchUp = new StoreCatchUp(store, Feed, Holder, Status, clock, catchUp, logs.CreateLogger<StoreCatchUp>());
         Client = new ClusterClient();
@@ -39,6 +42,8 @@ public sealed class WiredNode : IDisposable
     }
 
     public string Id { get; }
+
+    public IOptions<ClusterOptions> ClusterOptions { get; }
 
     public AppliedOrder Applied { get; }
 
