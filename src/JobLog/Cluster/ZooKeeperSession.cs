@@ -11,14 +11,21 @@ namespace JobLog.Cluster;
 /// <see cref="ClusterAgent"/>, feeds it every watch event and connection change in order, ticks it, and after an expiry
 /// starts a new session. Without a configured connection string the node runs alone and this does nothing.
 /// </summary>
+/// <param name="connect">
+/// Opens a session with the given options; <see cref="ZooKeeperClient.ConnectAsync"/> unless a test that runs several
+/// nodes in one process needs to stand between a node and its sessions (e.g. to kill the node in the middle of a call).
+/// </param>
 public sealed partial class ZooKeeperSession(
     ClusterAgent agent,
     SyncStatus status,
     IOptions<ClusterOptions> options,
     TimeProvider clock,
-    ILogger<ZooKeeperSession> logger) : BackgroundService
+    ILogger<ZooKeeperSession> logger,
+    Func<ZooKeeperClientOptions, CancellationToken, Task<IZooKeeperClient>>? connect = null) : BackgroundService
 {
     private readonly ClusterOptions _options = options.Value;
+    private readonly Func<ZooKeeperClientOptions, CancellationToken, Task<IZooKeeperClient>> _connect =
+        connect ?? (async (clientOptions, cancellationToken) => await ZooKeeperClient.ConnectAsync(clientOptions, cancellationToken));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +51,7 @@ public sealed partial class ZooKeeperSession(
 
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
-        await using var session = await ZooKeeperClient.ConnectAsync(
+        await using var session = await _connect(
             new ZooKeeperClientOptions(_options.ConnectionString!)
             {
                 SessionTimeout = _options.SessionTimeout,

@@ -1,0 +1,67 @@
+using FsCheck.Fluent;
+using JobLog.Integration.Fixtures;
+using JobLog.Store;
+using JobLog.Testing.ClusterSim;
+using Marten;
+using Npgsql;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace JobLog.Integration.Cluster;
+
+/// <summary>
+/// The simulated cluster's operation generator driving nodes wired the same way over real PostgreSQL and a real
+/// ZooKeeper (see <see cref="RealCluster"/>): a few dozen short runs, each checked at rest with the same properties,
+/// except that leadership is held to what a real cluster promises (one node per epoch, each node's epochs growing).
+/// </summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class RealClusterTests(PostgresFixture postgres, ZooKeeperFixture zookeeper, ITestOutputHelper output)
+    : IClassFixture<ZooKeeperFixture>, IAsyncLifetime
+{
+    private const int Runs = 20;
+    private const int MaxOps = 40;
+
+    private readonly string _schema = PostgresFixture.NewSchemaName();
+    private DocumentStore _documents = null!;
+    private MartenJobEventStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _documents = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, _schema);
+        _store = new MartenJobEventStore(_documents);
+        // Creates the schema once, before the first run.
+        await _store.StreamVersionsAsync(CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        _documents.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Generated_runs_on_real_servers_end_with_every_live_node_on_the_stores_fold_and_no_acknowledged_write_lost()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var runs = ClusterRuns.Generator(MaxOps).Sample(Runs, MaxOps / 2);
+        foreach (var (run, i) in runs.Select((run, i) => (run, i)))
+        {
+            await EmptyStoreAsync();
+            await using var cluster = await RealCluster.StartAsync(_store, _documents, postgres.ConnectionString, zookeeper.Server, run.Nodes);
+            var verdict = await cluster.RunAsync(run.Ops);
+            Assert.True(verdict.Holds, $"Run {i + 1} of {Runs}: {run}{Environment.NewLine}{verdict}{Environment.NewLine}{cluster.Trace.Tail(150)}");
+            output.WriteLine($"run {i + 1}: {run.Nodes} nodes, {run.Ops.Count} operations, {cluster.Summary}");
+        }
+        output.WriteLine($"{Runs} runs of up to {MaxOps} operations in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    // Every run starts from an empty store; the global sequence goes on where the last run left it, which the feed
+    // reads past as it reads past any numbers no transaction can fill any more.
+    private async Task EmptyStoreAsync()
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"truncate {_schema}.mt_events, {_schema}.mt_streams", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
