@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>One access control entry: permissions granted to an identity (<paramref name="Scheme"/>:<paramref name="Id"/>).</summary>
 public sealed record Acl(Permissions Permissions, string Scheme, string Id)

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Kind of znode to create; the values are the wire flags.</summary>
 public enum CreateMode

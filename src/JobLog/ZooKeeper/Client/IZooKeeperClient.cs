@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Watches;
+
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>
 /// The ZooKeeper operations JobLog uses, as a seam for an in-memory model in property tests.
@@ -6,7 +8,7 @@ namespace JobLog.ZooKeeper;
 /// Paths are relative to the chroot of the connection string and must be valid znode paths (ZooKeeper's own rules:
 /// leading '/', no empty, "." or ".." node name, no trailing '/' except the root or a sequential create, no control
 /// or reserved characters) that fit a request frame.
-/// Argument errors are thrown synchronously, before anything is sent, by every method: <see cref="BadArgumentsException"/>
+/// Argument errors are thrown synchronously, before anything is sent, by every method: <see cref="Errors.BadArgumentsException"/>
 /// naming the path for a bad path, <see cref="ArgumentException"/> for an oversize request or an unknown mode. Every
 /// other failure comes through the returned task.
 /// </summary>

@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Protocol;
+
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>One operation of an atomic multi; build it with the static factories.</summary>
 public sealed record MultiOp
@@ -19,14 +21,14 @@ public sealed record MultiOp
 
     public CreateMode Mode { get; private init; }
 
-    public IReadOnlyList<Acl> Acl { get; private init; } = ZooKeeper.Acl.Open;
+    public IReadOnlyList<Acl> Acl { get; private init; } = Client.Acl.Open;
 
     public TimeSpan? Ttl { get; private init; }
 
     public static MultiOp Create(string path, ReadOnlyMemory<byte> data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null, TimeSpan? ttl = null)
     {
         CreateValidation.ThrowIfInvalid(mode, ttl);
-        return new MultiOp(MultiOpKind.Create, path) { Data = data, Mode = mode, Acl = acl ?? ZooKeeper.Acl.Open, Ttl = ttl };
+        return new MultiOp(MultiOpKind.Create, path) { Data = data, Mode = mode, Acl = acl ?? Client.Acl.Open, Ttl = ttl };
     }
 
     public static MultiOp Delete(string path, int version = -1) => new(MultiOpKind.Delete, path) { Version = version };

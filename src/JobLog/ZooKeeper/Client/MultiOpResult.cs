@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>
 /// Result of one multi operation. When the multi failed every result has <see cref="Kind"/> null and

@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Outcome of a multi: all applied (<see cref="Succeeded"/>), or none with per-operation codes.</summary>
 public sealed record MultiResult(IReadOnlyList<MultiOpResult> Results)

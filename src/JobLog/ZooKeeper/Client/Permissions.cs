@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>ACL permission bits.</summary>
 [Flags]

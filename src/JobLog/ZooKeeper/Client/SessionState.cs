@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>State of a client's session. Expired, Closed and AuthFailed are final.</summary>
 public enum SessionState

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Current session state plus a replay-the-current-then-follow stream per subscriber; state changes are rare, so buffers are unbounded.</summary>
 internal sealed class SessionStateBroadcaster

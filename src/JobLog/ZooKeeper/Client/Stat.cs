@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Metadata of a znode as the server reports it (times in ms since the Unix epoch).</summary>
 public sealed record Stat(

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
+using JobLog.ZooKeeper.Watches;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>
 /// A fully asynchronous ZooKeeper 3.6+ client: one session, one socket at a time, many requests in flight.
@@ -485,7 +488,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             }
 
             if (response.Password.Length != 16)
-                throw new ProtocolViolationException($"session password of {response.Password.Length} bytes");
+                throw new Errors.ProtocolViolationException($"session password of {response.Password.Length} bytes");
             Volatile.Write(ref _sessionId, response.SessionId);
             Volatile.Write(ref _password, response.Password);
             Volatile.Write(ref _negotiatedTimeoutMs, response.TimeoutMs);

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Settings for <see cref="ZooKeeperClient"/>.</summary>
 /// <param name="ConnectionString"><c>host:port[,host:port...][/chroot]</c>.</param>
@@ -7,7 +7,7 @@ public sealed record ZooKeeperClientOptions(string ConnectionString)
     /// <summary>Session timeout asked of the server; the server clamps it to its own bounds.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Deadline of every request, counted from the call; past it the call throws <see cref="OperationTimeoutException"/>.</summary>
+    /// <summary>Deadline of every request, counted from the call; past it the call throws <see cref="Errors.OperationTimeoutException"/>.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long <see cref="ZooKeeperClient.ConnectAsync"/> keeps trying the servers before it gives up.</summary>
@@ -17,7 +17,7 @@ public sealed record ZooKeeperClientOptions(string ConnectionString)
     /// How many watch events each subscriber's buffer holds (one buffer per <see cref="ZooKeeperClient.WatchEvents"/>
     /// stream or <see cref="ZooKeeperClient.SubscribeWatchEvents"/> handler). The socket reader never waits for a
     /// subscriber: when a subscriber's buffer is full, the events after it are dropped for that subscriber alone and it
-    /// gets one <see cref="WatchEventType.EventsDropped"/> event in their place. Memory is bounded by this many events
+    /// gets one <see cref="Watches.WatchEventType.EventsDropped"/> event in their place. Memory is bounded by this many events
     /// per subscriber; size it above the largest burst a subscriber must take without a resynchronisation.
     /// </summary>
     public int WatchQueueCapacity { get; init; } = 1024;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>A parsed <c>host:port[,host:port...][/chroot]</c> connection string.</summary>
 /// <param name="Servers">The servers in the order given; the client starts at a random one and then goes round.</param>

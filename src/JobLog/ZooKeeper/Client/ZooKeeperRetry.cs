@@ -1,7 +1,8 @@
+using JobLog.ZooKeeper.Errors;
 using Polly;
 using Polly.Retry;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>
 /// Retries ZooKeeper calls whose repetition is safe, on <see cref="ConnectionLossException"/> and

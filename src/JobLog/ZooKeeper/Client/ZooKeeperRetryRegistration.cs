@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Polly;
 using Polly.Registry;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Registers the ZooKeeper retry pipeline by name and a <see cref="ZooKeeperRetry"/> built on it.</summary>
 public static class ZooKeeperRetryRegistration

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The server refused the credentials (final for the session).</summary>
 public sealed class AuthFailedException : ZooKeeperException

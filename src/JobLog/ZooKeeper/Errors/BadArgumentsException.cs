@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The server refused the arguments (for instance a path without a leading slash).</summary>
 public sealed class BadArgumentsException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The expected version did not match the znode's version.</summary>
 public sealed class BadVersionException : ZooKeeperException

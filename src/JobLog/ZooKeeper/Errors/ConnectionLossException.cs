@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The connection was lost while the request was in flight: its outcome is unknown.</summary>
 public sealed class ConnectionLossException : ZooKeeperException

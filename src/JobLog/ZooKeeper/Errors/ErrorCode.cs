@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>ZooKeeper result codes (<c>KeeperException.Code</c>).</summary>
 public enum ErrorCode

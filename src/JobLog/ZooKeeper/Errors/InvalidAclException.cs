@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The ACL is invalid (for instance empty, or auth with no authenticated identity).</summary>
 public sealed class InvalidAclException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The server could not decode the request.</summary>
 public sealed class MarshallingErrorException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The session lacks the permission the ACL requires.</summary>
 public sealed class NoAuthException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>Ephemeral znodes cannot have children.</summary>
 public sealed class NoChildrenForEphemeralsException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The znode does not exist.</summary>
 public sealed class NoNodeException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>No matching watch was registered.</summary>
 public sealed class NoWatcherException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>A znode already exists at the path.</summary>
 public sealed class NodeExistsException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The znode has children and cannot be deleted.</summary>
 public sealed class NotEmptyException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>No reply came before the request deadline; the outcome is unknown.</summary>
 public sealed class OperationTimeoutException : ZooKeeperException

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The session is expired (final); build a new client.</summary>
 public sealed class SessionExpiredException : ZooKeeperException

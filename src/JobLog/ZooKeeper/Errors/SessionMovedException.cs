@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>The session moved to another server connection.</summary>
 public sealed class SessionMovedException : ZooKeeperException

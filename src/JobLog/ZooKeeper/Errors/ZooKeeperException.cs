@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Errors;
 
 /// <summary>A failed ZooKeeper operation: the result <see cref="Code"/> and the <see cref="Path"/> it concerned, if any.</summary>
 public abstract class ZooKeeperException : Exception

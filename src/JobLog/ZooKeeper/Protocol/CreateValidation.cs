@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 internal static class CreateValidation
 {

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using JobLog.ZooKeeper.Client;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>Appends length-prefixed jute frames to one reusable buffer; a batch of frames goes out in one socket write.</summary>
 internal sealed class FrameWriter : IDisposable

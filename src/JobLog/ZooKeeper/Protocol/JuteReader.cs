@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>Reads jute records from one received frame; any overrun is a protocol violation.</summary>
 internal ref struct JuteReader

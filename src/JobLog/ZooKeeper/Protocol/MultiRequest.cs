@@ -1,8 +1,11 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 internal sealed class MultiRequest(IReadOnlyList<MultiOp> ops) : Request<MultiResult>(null)
 {
-    public override int OpCode => ZooKeeper.OpCode.Multi;
+    public override int OpCode => Protocol.OpCode.Multi;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -11,20 +14,20 @@ internal sealed class MultiRequest(IReadOnlyList<MultiOp> ops) : Request<MultiRe
             switch (op.Kind)
             {
                 case MultiOpKind.Create:
-                    WriteHeader(writer, ZooKeeper.OpCode.ForCreate(op.Mode), done: false);
+                    WriteHeader(writer, Protocol.OpCode.ForCreate(op.Mode), done: false);
                     CreateRequest.Write(writer, chroot, op.Path, op.Data, op.Mode, op.Acl, op.Ttl);
                     break;
                 case MultiOpKind.Delete:
-                    WriteHeader(writer, ZooKeeper.OpCode.Delete, done: false);
+                    WriteHeader(writer, Protocol.OpCode.Delete, done: false);
                     writer.WritePath(chroot, op.Path);
                     writer.WriteInt(op.Version);
                     break;
                 case MultiOpKind.SetData:
-                    WriteHeader(writer, ZooKeeper.OpCode.SetData, done: false);
+                    WriteHeader(writer, Protocol.OpCode.SetData, done: false);
                     SetDataRequest.Write(writer, chroot, op.Path, op.Data, op.Version);
                     break;
                 case MultiOpKind.Check:
-                    WriteHeader(writer, ZooKeeper.OpCode.Check, done: false);
+                    WriteHeader(writer, Protocol.OpCode.Check, done: false);
                     writer.WritePath(chroot, op.Path);
                     writer.WriteInt(op.Version);
                     break;
@@ -54,13 +57,13 @@ internal sealed class MultiRequest(IReadOnlyList<MultiOp> ops) : Request<MultiRe
                 throw new ProtocolViolationException("multi reply has more results than operations");
             results.Add(type switch
             {
-                ZooKeeper.OpCode.Create => new MultiOpResult(MultiOpKind.Create, ErrorCode.Ok, client.StripChroot(body.ReadRequiredString()), null),
-                ZooKeeper.OpCode.Create2 or ZooKeeper.OpCode.CreateContainer or ZooKeeper.OpCode.CreateTtl =>
+                Protocol.OpCode.Create => new MultiOpResult(MultiOpKind.Create, ErrorCode.Ok, client.StripChroot(body.ReadRequiredString()), null),
+                Protocol.OpCode.Create2 or Protocol.OpCode.CreateContainer or Protocol.OpCode.CreateTtl =>
                     new MultiOpResult(MultiOpKind.Create, ErrorCode.Ok, client.StripChroot(body.ReadRequiredString()), body.ReadStat()),
-                ZooKeeper.OpCode.SetData => new MultiOpResult(MultiOpKind.SetData, ErrorCode.Ok, ops[results.Count].Path, body.ReadStat()),
-                ZooKeeper.OpCode.Delete => new MultiOpResult(MultiOpKind.Delete, ErrorCode.Ok, ops[results.Count].Path, null),
-                ZooKeeper.OpCode.Check => new MultiOpResult(MultiOpKind.Check, ErrorCode.Ok, ops[results.Count].Path, null),
-                ZooKeeper.OpCode.MultiError => new MultiOpResult(null, (ErrorCode)body.ReadInt(), ops[results.Count].Path, null),
+                Protocol.OpCode.SetData => new MultiOpResult(MultiOpKind.SetData, ErrorCode.Ok, ops[results.Count].Path, body.ReadStat()),
+                Protocol.OpCode.Delete => new MultiOpResult(MultiOpKind.Delete, ErrorCode.Ok, ops[results.Count].Path, null),
+                Protocol.OpCode.Check => new MultiOpResult(MultiOpKind.Check, ErrorCode.Ok, ops[results.Count].Path, null),
+                Protocol.OpCode.MultiError => new MultiOpResult(null, (ErrorCode)body.ReadInt(), ops[results.Count].Path, null),
                 _ => throw new ProtocolViolationException($"unexpected multi result type {type}"),
             });
         }

@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>Wire opcodes (<c>ZooDefs.OpCode</c>) and reserved xids.</summary>
 internal static class OpCode

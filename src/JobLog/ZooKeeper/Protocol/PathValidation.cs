@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>
 /// Checks every znode path on the caller's thread before anything is queued, so a path the server would refuse, or

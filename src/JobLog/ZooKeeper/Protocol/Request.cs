@@ -1,4 +1,7 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>One request on its way: serialised by the writer task, completed by the reader task.</summary>
 internal abstract class Request

@@ -1,4 +1,6 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 internal abstract class Request<T> : Request
 {

@@ -1,6 +1,7 @@
 using System.Text;
+using JobLog.ZooKeeper.Client;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>
 /// Exact request frame sizes, so an oversize request fails on the caller's thread before anything is queued. Requests

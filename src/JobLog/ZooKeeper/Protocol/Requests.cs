@@ -1,11 +1,15 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 // The concrete requests are small and only meaningful together, so they share this file.
 
 internal sealed class CreateRequest(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl> acl, TimeSpan? ttl)
     : ResultRequest<CreatedNode>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.ForCreate(mode);
+    public override int OpCode => Protocol.OpCode.ForCreate(mode);
 
     public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, chroot, NodePath, data, mode, acl, ttl);
 
@@ -25,7 +29,7 @@ internal sealed class CreateRequest(string path, ReadOnlyMemory<byte> data, Crea
 
 internal sealed class DeleteRequest(string path, int version) : ResultRequest<bool>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.Delete;
+    public override int OpCode => Protocol.OpCode.Delete;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -38,7 +42,7 @@ internal sealed class DeleteRequest(string path, int version) : ResultRequest<bo
 
 internal sealed class ExistsRequest(string path, bool watch) : Request<Stat?>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.Exists;
+    public override int OpCode => Protocol.OpCode.Exists;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -71,7 +75,7 @@ internal sealed class ExistsRequest(string path, bool watch) : Request<Stat?>(pa
 
 internal sealed class GetDataRequest(string path, bool watch) : ResultRequest<NodeData>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.GetData;
+    public override int OpCode => Protocol.OpCode.GetData;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -91,7 +95,7 @@ internal sealed class GetDataRequest(string path, bool watch) : ResultRequest<No
 
 internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int version) : ResultRequest<Stat>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.SetData;
+    public override int OpCode => Protocol.OpCode.SetData;
 
     public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, chroot, NodePath, data, version);
 
@@ -107,7 +111,7 @@ internal sealed class SetDataRequest(string path, ReadOnlyMemory<byte> data, int
 
 internal sealed class GetChildrenRequest(string path, bool watch) : ResultRequest<NodeChildren>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.GetChildren2;
+    public override int OpCode => Protocol.OpCode.GetChildren2;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -132,7 +136,7 @@ internal sealed class GetChildrenRequest(string path, bool watch) : ResultReques
 
 internal sealed class SyncRequest(string path) : ResultRequest<string>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.Sync;
+    public override int OpCode => Protocol.OpCode.Sync;
 
     public override void WriteBody(FrameWriter writer, string? chroot) => writer.WritePath(chroot, NodePath);
 
@@ -141,7 +145,7 @@ internal sealed class SyncRequest(string path) : ResultRequest<string>(path)
 
 internal sealed class AddWatchRequest(string path, AddWatchMode mode) : ResultRequest<bool>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.AddWatch;
+    public override int OpCode => Protocol.OpCode.AddWatch;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -158,7 +162,7 @@ internal sealed class AddWatchRequest(string path, AddWatchMode mode) : ResultRe
 
 internal sealed class RemoveWatchesRequest(string path, WatcherType type) : ResultRequest<bool>(path)
 {
-    public override int OpCode => ZooKeeper.OpCode.RemoveWatches;
+    public override int OpCode => Protocol.OpCode.RemoveWatches;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -177,7 +181,7 @@ internal sealed class RemoveWatchesRequest(string path, WatcherType type) : Resu
 
 internal sealed class CloseSessionRequest() : Request<bool>(null)
 {
-    public override int OpCode => ZooKeeper.OpCode.CloseSession;
+    public override int OpCode => Protocol.OpCode.CloseSession;
 
     public override void WriteBody(FrameWriter writer, string? chroot)
     {
@@ -193,7 +197,7 @@ internal sealed class AuthRequest(string scheme, byte[] auth) : ResultRequest<bo
 
     public byte[] Auth => auth;
 
-    public override int OpCode => ZooKeeper.OpCode.Auth;
+    public override int OpCode => Protocol.OpCode.Auth;
 
     public override void WriteBody(FrameWriter writer, string? chroot) => Write(writer, scheme, auth);
 
@@ -212,7 +216,7 @@ internal sealed class PingRequest() : Request<bool>(null)
 {
     public static PingRequest Instance { get; } = new();
 
-    public override int OpCode => ZooKeeper.OpCode.Ping;
+    public override int OpCode => Protocol.OpCode.Ping;
 
     public override bool IsCompleted => false;
 

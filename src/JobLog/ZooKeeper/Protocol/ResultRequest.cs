@@ -1,4 +1,7 @@
-namespace JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>
 /// A request whose reply is either an error, which fails the caller, or a body that <see cref="ReadResult"/> turns into

@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Protocol;
 
 /// <summary>
 /// One socket of a session: a writer task that drains the client's outgoing queue in batches, a reader task that

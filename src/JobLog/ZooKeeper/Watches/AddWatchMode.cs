@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>Mode of <c>addWatch</c>; the values are the wire codes.</summary>
 public enum AddWatchMode

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>
 /// Hands watch events to every subscriber in the order the server sent them, each through a bounded buffer of its

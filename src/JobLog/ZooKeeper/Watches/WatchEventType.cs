@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>
 /// What happened to a watched znode; the values are the wire codes. The *WatchRemoved kinds and

@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>The five watch lists of setWatches2, in wire order.</summary>
 internal enum WatchKind

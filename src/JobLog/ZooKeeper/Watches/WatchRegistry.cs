@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>
 /// The watches the server holds for this session, tracked so a new connection can re-arm them with setWatches2.

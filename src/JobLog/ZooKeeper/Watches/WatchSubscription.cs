@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>
 /// One subscriber's buffer of watch events. <see cref="Offer"/> never waits, because the socket reader calls it:

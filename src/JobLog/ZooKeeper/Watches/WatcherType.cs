@@ -1,4 +1,4 @@
-namespace JobLog.ZooKeeper;
+namespace JobLog.ZooKeeper.Watches;
 
 /// <summary>
 /// Which watches <c>removeWatches</c> removes; the values are the wire codes. The 3.8 server refuses the
