@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using JobLog.ZooKeeper.Errors;
 using JobLog.ZooKeeper.Protocol;
 using JobLog.ZooKeeper.Watches;
+using Microsoft.Extensions.Logging;
 
 namespace JobLog.ZooKeeper.Client;
 
@@ -34,7 +35,7 @@ namespace JobLog.ZooKeeper.Client;
 /// (one-shot watches it does replay, by zxid): a subscriber to persistent watches re-reads the state when
 /// <see cref="SessionStates"/> goes from <see cref="SessionState.Disconnected"/> back to <see cref="SessionState.Connected"/>.</para>
 /// </remarks>
-public sealed class ZooKeeperClient : IZooKeeperClient
+public sealed partial class ZooKeeperClient : IZooKeeperClient
 {
     private readonly ZooKeeperClientOptions _options;
     private readonly Channel<Request> _outgoing = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions
@@ -49,6 +50,9 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     private readonly Lock _authGate = new();
     private readonly List<(string Scheme, byte[] Auth)> _authInfo = [];
     private readonly long _requestTimeoutMs;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private long _sessionId;
     private byte[] _password;
     private int _negotiatedTimeoutMs;
@@ -72,13 +76,19 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         if (options.SessionId != 0 && options.SessionPassword.Length != 16)
             throw new ArgumentException("Joining an existing session needs its 16-byte password.", nameof(options));
 
+        ArgumentNullException.ThrowIfNull(options.Logger, nameof(options.Logger));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+
         _options = options;
+        _logger = options.Logger;
+        _time = options.TimeProvider;
+        _started = _time.GetTimestamp();
         ConnectionString = ZooKeeperConnectionString.Parse(options.ConnectionString);
         _requestTimeoutMs = (long)options.RequestTimeout.TotalMilliseconds;
         _sessionId = options.SessionId;
         _password = options.SessionId != 0 ? options.SessionPassword.ToArray() : new byte[16];
         _serverIndex = Random.Shared.Next(ConnectionString.Servers.Count);
-        Dispatcher = new WatchDispatcher(options.WatchQueueCapacity);
+        Dispatcher = new WatchDispatcher(options.WatchQueueCapacity, _logger);
     }
 
     public long SessionId => Volatile.Read(ref _sessionId);
@@ -106,6 +116,11 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     internal WatchDispatcher Dispatcher { get; }
 
     internal ChannelReader<Request> Outgoing => _outgoing.Reader;
+
+    internal TimeProvider Time => _time;
+
+    /// <summary>Time since the client was made, on <see cref="ZooKeeperClientOptions.TimeProvider"/>: the one clock of deadlines and pings.</summary>
+    internal TimeSpan Uptime => _time.GetElapsedTime(_started);
 
     /// <summary>Connects to one of the servers and establishes (or, with <see cref="ZooKeeperClientOptions.SessionId"/>, joins) a session.</summary>
     /// <exception cref="ConnectionLossException">No server answered within <see cref="ZooKeeperClientOptions.ConnectTimeout"/>.</exception>
@@ -136,8 +151,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
     /// subscription's own, until the returned handle is disposed (the handler's token is then cancelled). The handler
     /// may await calls on this client. Events that arrive while it runs wait in the subscription's buffer
     /// (<see cref="ZooKeeperClientOptions.WatchQueueCapacity"/>); past that the handler gets one
-    /// <see cref="WatchEventType.EventsDropped"/> event in their place. A handler that throws is skipped for that event;
-    /// delivery goes on.
+    /// <see cref="WatchEventType.EventsDropped"/> event in their place. A handler that throws is logged
+    /// (<see cref="ZooKeeperClientOptions.Logger"/>) and skipped for that event; delivery goes on.
     /// </summary>
     public IDisposable SubscribeWatchEvents(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
@@ -287,13 +302,14 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             try
             {
                 await Submit(close, CancellationToken.None)
-                    .WaitAsync(TimeSpan.FromMilliseconds(Math.Min(_requestTimeoutMs, 3000))).ConfigureAwait(false);
+                    .WaitAsync(TimeSpan.FromMilliseconds(Math.Min(_requestTimeoutMs, 3000)), _time).ConfigureAwait(false);
                 // The server closes the socket after the reply; give it a moment so the close is clean.
-                await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                await _loop.WaitAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (Exception e)
             {
                 // Closing is best effort: an unreachable server expires the session on its own.
+                LogCloseUnconfirmed(_logger, SessionId, e);
             }
         }
 
@@ -303,9 +319,9 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         _current?.Abort("client closed");
         await Task.WhenAll(_loop, _sweeper).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // Give handlers a moment to work through what is buffered, then stop them even if one is stuck.
-        await Dispatcher.DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Dispatcher.DrainAsync(TimeSpan.FromSeconds(1), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Dispatcher.Abandon();
-        _states.Publish(SessionState.Closed);
+        PublishState(SessionState.Closed);
         _closing.Dispose();
     }
 
@@ -359,7 +375,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
 
-        request.Deadline = Environment.TickCount64 + _requestTimeoutMs;
+        request.Deadline = Uptime + _options.RequestTimeout;
         request.AttachCancellation(cancellationToken);
         _deadlines.Enqueue(request);
         if (!_outgoing.Writer.TryWrite(request))
@@ -380,8 +396,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         _sweeper = Task.Run(() => SweepDeadlinesAsync(_closing.Token), CancellationToken.None);
         _loop = Task.Run(() => RunConnectionLoopAsync(connected), CancellationToken.None);
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(_options.ConnectTimeout);
+        using var connectTimeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token);
         try
         {
             await connected.Task.WaitAsync(wait.Token).ConfigureAwait(false);
@@ -411,7 +427,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
                 var backoff = Math.Min(1000, 50 << Math.Min(failures / servers.Count, 5));
                 try
                 {
-                    await Task.Delay(Random.Shared.Next(backoff / 2, backoff + 1), _closing.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), _time, _closing.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -426,9 +442,10 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             {
                 connection = await OpenAsync(endpoint).ConfigureAwait(false);
             }
-            catch (Exception) when (!_closing.IsCancellationRequested)
+            catch (Exception e) when (!_closing.IsCancellationRequested)
             {
                 failures++;
+                LogConnectFailed(_logger, Describe(endpoint), failures, e.Message, e);
                 continue;
             }
             catch (Exception)
@@ -445,7 +462,7 @@ public sealed class ZooKeeperClient : IZooKeeperClient
                 connection.Abort("client closed");
             else
             {
-                _states.Publish(SessionState.Connected);
+                PublishState(SessionState.Connected);
                 connected.TrySetResult();
             }
 
@@ -453,7 +470,10 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             _current = null;
             ConnectedServer = null;
             if (Volatile.Read(ref _terminal) is null && !_closeRequested)
-                _states.Publish(SessionState.Disconnected);
+            {
+                LogConnectionEnded(_logger, Describe(endpoint), SessionId, connection.EndReason ?? "unknown");
+                PublishState(SessionState.Disconnected);
+            }
         }
 
         connected.TrySetCanceled();
@@ -472,8 +492,8 @@ public sealed class ZooKeeperClient : IZooKeeperClient
             // answer would let the session expire before the next attempt, so each attempt gets a third of it at most.
             var sessionMs = negotiatedMs > 0 ? negotiatedMs : requestedMs;
             var budgetMs = Math.Max(500, sessionMs / Math.Max(3, ConnectionString.Servers.Count));
-            using var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
-            handshakeDeadline.CancelAfter(budgetMs);
+            using var handshakeBudget = new CancellationTokenSource(TimeSpan.FromMilliseconds(budgetMs), _time);
+            using var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, handshakeBudget.Token);
             await socket.ConnectAsync(endpoint, handshakeDeadline.Token).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             var response = await ZooKeeperConnection.HandshakeAsync(
@@ -511,19 +531,19 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         while (_outgoing.Reader.TryRead(out var request))
             request.TryFail(Fresh(terminal, request.Path));
         Watches.Clear();
-        _states.Publish(state);
+        PublishState(state);
         Dispatcher.Complete();
     }
 
     private async Task SweepDeadlinesAsync(CancellationToken cancellationToken)
     {
         // Every request has the same timeout, so deadlines come in submission order and one FIFO walk finds the expired.
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_requestTimeoutMs / 20, 5, 100)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_requestTimeoutMs / 20, 5, 100)), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                var now = Environment.TickCount64;
+                var now = Uptime;
                 while (_deadlines.TryPeek(out var request))
                 {
                     if (!request.IsCompleted && request.Deadline > now)
@@ -538,4 +558,43 @@ public sealed class ZooKeeperClient : IZooKeeperClient
         {
         }
     }
+
+    private void PublishState(SessionState state)
+    {
+        if (!_states.Publish(state))
+            return;
+        var sessionId = SessionId;
+        switch (state)
+        {
+            case SessionState.Connected:
+                LogConnected(_logger, sessionId, ConnectedServer is { } server ? Describe(server) : "?", Volatile.Read(ref _negotiatedTimeoutMs));
+                break;
+            case SessionState.Expired or SessionState.AuthFailed:
+                LogSessionEnded(_logger, sessionId, state);
+                break;
+            default:
+                LogStateChanged(_logger, sessionId, state);
+                break;
+        }
+    }
+
+    private static string Describe(DnsEndPoint endpoint) => $"{endpoint.Host}:{endpoint.Port}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ZooKeeper session 0x{SessionId:x} connected to {Server} (session timeout {SessionTimeoutMs} ms)")]
+    private static partial void LogConnected(ILogger logger, long sessionId, string server, int sessionTimeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ZooKeeper session 0x{SessionId:x} is {State}")]
+    private static partial void LogStateChanged(ILogger logger, long sessionId, SessionState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ZooKeeper session 0x{SessionId:x} is {State}: it is over, and its ephemeral nodes and watches with it")]
+    private static partial void LogSessionEnded(ILogger logger, long sessionId, SessionState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to ZooKeeper server {Server} for session 0x{SessionId:x} ended: {Reason}")]
+    private static partial void LogConnectionEnded(ILogger logger, string server, long sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connecting to ZooKeeper server {Server} failed (attempt {Attempt} in a row): {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string server, int attempt, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing ZooKeeper session 0x{SessionId:x} was not confirmed; the server expires it on its own")]
+    private static partial void LogCloseUnconfirmed(ILogger logger, long sessionId, Exception exception);
 }

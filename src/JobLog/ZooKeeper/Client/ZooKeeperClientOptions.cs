@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace JobLog.ZooKeeper.Client;
 
 /// <summary>Settings for <see cref="ZooKeeperClient"/>.</summary>
@@ -27,4 +30,16 @@ public sealed record ZooKeeperClientOptions(string ConnectionString)
 
     /// <summary>Password of <see cref="SessionId"/>; ignored for a new session.</summary>
     public ReadOnlyMemory<byte> SessionPassword { get; init; }
+
+    /// <summary>
+    /// Where the client reports what it handles without a caller to tell: session state changes, failed connection
+    /// attempts, connections that end (with the reason) and watch handlers that throw. Default: nowhere.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// The clock of every deadline and timer: request deadlines, connect and handshake timeouts, pings and the read
+    /// timeout that spots a dead server, the backoff between connection attempts, and the waits of closing.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

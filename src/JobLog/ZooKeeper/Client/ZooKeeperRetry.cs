@@ -46,8 +46,9 @@ public sealed class ZooKeeperRetry
         MaxDelay = TimeSpan.FromSeconds(5),
     };
 
-    public static ResiliencePipeline CreatePipeline(int maxRetryAttempts = 5, TimeSpan? baseDelay = null) =>
-        new ResiliencePipelineBuilder().AddRetry(CreateRetryOptions(maxRetryAttempts, baseDelay)).Build();
+    /// <summary>The pipeline on its own; <paramref name="timeProvider"/> (default: the system clock) times the backoff.</summary>
+    public static ResiliencePipeline CreatePipeline(int maxRetryAttempts = 5, TimeSpan? baseDelay = null, TimeProvider? timeProvider = null) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddRetry(CreateRetryOptions(maxRetryAttempts, baseDelay)).Build();
 
     /// <summary>Runs an idempotent operation (a read, or anything the caller knows is safe to repeat).</summary>
     public async Task<T> ExecuteIdempotentAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)

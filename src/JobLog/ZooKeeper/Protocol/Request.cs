@@ -16,8 +16,8 @@ internal abstract class Request
 
     public int Xid { get; set; }
 
-    /// <summary><see cref="Environment.TickCount64"/> after which the caller gets <see cref="OperationTimeoutException"/>.</summary>
-    public long Deadline { get; set; }
+    /// <summary>The client's <see cref="ZooKeeperClient.Uptime"/> after which the caller gets <see cref="OperationTimeoutException"/>.</summary>
+    public TimeSpan Deadline { get; set; }
 
     public abstract int OpCode { get; }
 

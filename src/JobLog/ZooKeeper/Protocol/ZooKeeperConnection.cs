@@ -28,13 +28,15 @@ internal sealed class ZooKeeperConnection
     private readonly Queue<AuthRequest?> _authPending = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private long _lastSend = Environment.TickCount64;
-    private long _lastReceive = Environment.TickCount64;
+    // Ticks of the client's Uptime, so pings and the read timeout follow the client's TimeProvider.
+    private long _lastSend;
+    private long _lastReceive;
     private bool _closed;
 
     public ZooKeeperConnection(ZooKeeperClient client, Socket socket, NetworkStream stream, int sessionTimeoutMs, bool rearmWatches)
     {
         _client = client;
+        _lastSend = _lastReceive = client.Uptime.Ticks;
         _socket = socket;
         _stream = stream;
         _sessionTimeoutMs = sessionTimeoutMs;
@@ -112,7 +114,7 @@ internal sealed class ZooKeeperConnection
         if (writer.Length > 0)
         {
             await _stream.WriteAsync(writer.Written, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _lastSend, Environment.TickCount64);
+            Volatile.Write(ref _lastSend, _client.Uptime.Ticks);
             writer.Reset();
         }
 
@@ -126,7 +128,7 @@ internal sealed class ZooKeeperConnection
             if (writer.Length == 0)
                 continue;
             await _stream.WriteAsync(writer.Written, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _lastSend, Environment.TickCount64);
+            Volatile.Write(ref _lastSend, _client.Uptime.Ticks);
             writer.Reset();
         }
     }
@@ -268,7 +270,7 @@ internal sealed class ZooKeeperConnection
                 if (read == 0)
                     throw new EndOfStreamException("the server closed the connection");
                 end += read;
-                Volatile.Write(ref _lastReceive, Environment.TickCount64);
+                Volatile.Write(ref _lastReceive, _client.Uptime.Ticks);
             }
         }
         finally
@@ -349,14 +351,19 @@ internal sealed class ZooKeeperConnection
 
     private async Task PingLoopAsync(CancellationToken cancellationToken)
     {
-        var readTimeout = _sessionTimeoutMs * 2 / 3;
-        var pingAfter = _sessionTimeoutMs / 3;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_sessionTimeoutMs / 20, 10, 250)));
+        var readTimeout = TimeSpan.FromMilliseconds(_sessionTimeoutMs * 2 / 3).Ticks;
+        var pingAfter = TimeSpan.FromMilliseconds(_sessionTimeoutMs / 3).Ticks;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_sessionTimeoutMs / 20, 10, 250)), _client.Time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            var now = Environment.TickCount64;
-            if (now - Volatile.Read(ref _lastReceive) > readTimeout)
-                throw new TimeoutException($"nothing received from the server for {now - Volatile.Read(ref _lastReceive)} ms (limit {readTimeout} ms)");
+            var now = _client.Uptime.Ticks;
+            var silence = now - Volatile.Read(ref _lastReceive);
+            if (silence > readTimeout)
+            {
+                throw new TimeoutException(
+                    $"nothing received from the server for {silence / TimeSpan.TicksPerMillisecond} ms (limit {readTimeout / TimeSpan.TicksPerMillisecond} ms)");
+            }
+
             if (now - Volatile.Read(ref _lastSend) >= pingAfter)
             {
                 Volatile.Write(ref _lastSend, now);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 
 namespace JobLog.ZooKeeper.Watches;
 
@@ -7,8 +8,9 @@ namespace JobLog.ZooKeeper.Watches;
 /// own (<see cref="WatchSubscription"/>). Publishing never waits, so the socket reader that publishes keeps reading
 /// replies whatever the subscribers do, and one slow subscriber never holds up another: a subscriber that falls
 /// <c>capacity</c> events behind misses events and is told so by an <see cref="WatchEventType.EventsDropped"/> event.
+/// A handler that throws is logged and skipped for that event.
 /// </summary>
-internal sealed class WatchDispatcher(int capacity)
+internal sealed partial class WatchDispatcher(int capacity, ILogger logger)
 {
     private readonly Lock _gate = new();
     private WatchSubscription[] _subscriptions = [];
@@ -36,8 +38,8 @@ internal sealed class WatchDispatcher(int capacity)
     }
 
     /// <summary>Waits up to <paramref name="patience"/> for handler subscribers to work through what they have buffered.</summary>
-    public Task DrainAsync(TimeSpan patience) =>
-        Task.WhenAll(Volatile.Read(ref _subscriptions).Select(s => s.Pump)).WaitAsync(patience);
+    public Task DrainAsync(TimeSpan patience, TimeProvider time) =>
+        Task.WhenAll(Volatile.Read(ref _subscriptions).Select(s => s.Pump)).WaitAsync(patience, time);
 
     /// <summary>Ends every subscription now and cancels the handlers still running: used when the client is disposed.</summary>
     public void Abandon()
@@ -57,7 +59,7 @@ internal sealed class WatchDispatcher(int capacity)
     public IDisposable Subscribe(Func<WatchEvent, CancellationToken, ValueTask> handler)
     {
         var subscription = Add();
-        subscription.Pump = Task.Run(() => PumpAsync(subscription, handler));
+        subscription.Pump = Task.Run(() => PumpAsync(subscription, handler, logger));
         return subscription;
     }
 
@@ -86,7 +88,7 @@ internal sealed class WatchDispatcher(int capacity)
         }
     }
 
-    private static async Task PumpAsync(WatchSubscription subscription, Func<WatchEvent, CancellationToken, ValueTask> handler)
+    private static async Task PumpAsync(WatchSubscription subscription, Func<WatchEvent, CancellationToken, ValueTask> handler, ILogger logger)
     {
         var token = subscription.Token;
         try
@@ -97,9 +99,14 @@ internal sealed class WatchDispatcher(int capacity)
                 {
                     await handler(watchEvent, token).ConfigureAwait(false);
                 }
-                catch (Exception)
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception e)
                 {
                     // A failing handler is skipped for this event; the next one is still delivered.
+                    LogHandlerFailed(logger, watchEvent.Type, watchEvent.Path, e);
                 }
             }
         }
@@ -130,4 +137,7 @@ internal sealed class WatchDispatcher(int capacity)
         lock (_gate)
             Volatile.Write(ref _subscriptions, [.. _subscriptions.Where(s => s != subscription)]);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A watch handler failed on {EventType} {Path}; it gets the next event as usual")]
+    private static partial void LogHandlerFailed(ILogger logger, WatchEventType eventType, string path, Exception exception);
 }
