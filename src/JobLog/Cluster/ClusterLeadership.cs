@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Options;
 
 namespace JobLog.Cluster;

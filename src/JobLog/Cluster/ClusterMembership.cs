@@ -1,5 +1,6 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
