@@ -17,6 +17,7 @@ public sealed partial class ZooKeeperSession(
     SyncStatus status,
     IOptions<ClusterOptions> options,
     TimeProvider clock,
+    ILoggerFactory loggers,
     ILogger<ZooKeeperSession> logger) : BackgroundService
 {
     private readonly ClusterOptions _options = options.Value;
@@ -51,6 +52,8 @@ public sealed partial class ZooKeeperSession(
                 SessionTimeout = _options.SessionTimeout,
                 RequestTimeout = _options.RequestTimeout,
                 ConnectTimeout = _options.SessionTimeout,
+                Logger = loggers.CreateLogger<ZooKeeperClient>(),
+                TimeProvider = clock,
             },
             stoppingToken);
         using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
