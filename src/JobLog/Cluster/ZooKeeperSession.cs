@@ -1,5 +1,6 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed partial class ZooKeeperSession(
     SyncStatus status,
     IOptions<ClusterOptions> options,
     TimeProvider clock,
+    ILoggerFactory loggers,
     ILogger<ZooKeeperSession> logger,
     Func<ZooKeeperClientOptions, CancellationToken, Task<IZooKeeperClient>>? connect = null) : BackgroundService
 {
@@ -57,6 +59,8 @@ public sealed partial class ZooKeeperSession(
                 SessionTimeout = _options.SessionTimeout,
                 RequestTimeout = _options.RequestTimeout,
                 ConnectTimeout = _options.SessionTimeout,
+                Logger = loggers.CreateLogger<ZooKeeperClient>(),
+                TimeProvider = clock,
             },
             stoppingToken);
         using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

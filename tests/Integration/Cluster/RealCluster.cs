@@ -8,7 +8,9 @@ using JobLog.Model;
 using JobLog.Node;
 using JobLog.Store;
 using JobLog.Testing.ClusterSim;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Marten;
 
 namespace JobLog.Integration.Cluster;

@@ -1,7 +1,9 @@
 using JobLog.Cluster;
 using JobLog.Integration.ZooKeeper;
 using JobLog.Testing.ClusterSim;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Integration.Cluster;
@@ -25,7 +27,7 @@ internal sealed class RealNode : IAsyncDisposable
         Proxy = proxy;
         Life = new ProcessLife(fate => onDeath(this, fate));
         _pump = new ZooKeeperSession(
-            parts.Agent, parts.Status, parts.ClusterOptions, TimeProvider.System, logs.CreateLogger<ZooKeeperSession>(), ConnectAsync);
+            parts.Agent, parts.Status, parts.ClusterOptions, TimeProvider.System, logs, logs.CreateLogger<ZooKeeperSession>(), ConnectAsync);
     }
 
     public int Index { get; }

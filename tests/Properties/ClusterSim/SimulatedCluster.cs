@@ -4,7 +4,9 @@ using JobLog.Node;
 using JobLog.Store;
 using JobLog.Testing.ClusterSim;
 using JobLog.Testing.ZooKeeperModel;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JobLog.Properties.ClusterSim;

@@ -1,6 +1,8 @@
 using JobLog.Testing.ClusterSim;
 using JobLog.Testing.ZooKeeperModel;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Properties.ClusterSim;
 

@@ -2,6 +2,7 @@ using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Node;
 using JobLog.Store;
+using JobLog.ZooKeeper.Recipes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,8 +34,8 @@ public sealed class WiredNode : IDisposable
         var mirror = new JobMirror(paths, store, logs.CreateLogger<JobMirror>());
         var relay = new MirrorRelay(paths, mirror, store, Holder, cluster, logs.CreateLogger<MirrorRelay>());
         var zooKeeperFeed = new ZooKeeperFeed(paths, Feed, CatchUp, logs.CreateLogger<ZooKeeperFeed>());
-        Leadership = new ClusterLeadership(paths, node);
-        Membership = new ClusterMembership(paths, node, cluster, clock, logs.CreateLogger<ClusterMembership>());
+        Leadership = new ClusterLeadership(paths, node, logs.CreateLogger<LeaderElection>());
+        Membership = new ClusterMembership(paths, node, cluster, clock, logs.CreateLogger<GroupMembership>());
         Agent = new ClusterAgent(Client, paths, zooKeeperFeed, relay, Leadership, Membership, Status, logs.CreateLogger<ClusterAgent>());
         Commands = new JobCommandService(
             store, Holder, Feed, new ClusterChangeMirror(Client, mirror, cluster, clock, logs.CreateLogger<ClusterChangeMirror>()), node,
