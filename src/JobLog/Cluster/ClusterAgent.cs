@@ -59,7 +59,7 @@ public sealed partial class ClusterAgent(
 
     /// <summary>
     /// The connection is back with the same session. ZooKeeper re-arms the persistent watch without replaying what changed
-    /// meanwhile, so the node catches up from the store, and looks again at whether it leads.
+    /// meanwhile, so the node catches up from the store, looks again at whether it leads and whether its entry is there.
     /// </summary>
     public async Task OnReconnectedAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +69,7 @@ public sealed partial class ClusterAgent(
         await feed.ResyncAsync(cancellationToken);
         if (await leadership.CheckAsync(cancellationToken))
             LogLeadership(logger, leadership.IsLeader, leadership.Epoch);
+        await membership.CheckAsync(cancellationToken);
     }
 
     /// <summary>The session is gone (expired or closed): its ephemeral nodes with it. A new one must be attached.</summary>

@@ -46,6 +46,17 @@ public sealed class ClusterMembership(
         Interlocked.Exchange(ref _published, appliedSequence);
     }
 
+    /// <summary>
+    /// Makes sure this node's entry is there after a reconnect. A member that waited for an earlier session's entry to go
+    /// may have sent its create just as the connection dropped: the entry is then this session's, but the member still
+    /// waits, and the one-shot watch that would have woken it has fired already; only a check takes the entry up.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        if (_membership is { } membership)
+            await membership.CheckAsync(cancellationToken);
+    }
+
     /// <summary>The session ended and this node's entry with it.</summary>
     public void Forget()
     {

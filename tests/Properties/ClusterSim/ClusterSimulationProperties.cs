@@ -47,6 +47,12 @@ public sealed class ClusterSimulationProperties(ITestOutputHelper output)
     public void A_reconnected_node_catches_up_with_changes_committed_behind_an_append_still_in_flight() =>
         AssertHolds(new ClusterRun(3, [new DisconnectOp(1), Add(node: 0, held: true), Add(node: 2, job: 1), new ReconnectOp(1), new CommitHeldOp(0)]));
 
+    [Fact]
+    public void A_restarted_member_whose_create_reply_was_lost_while_it_waited_for_its_old_entry_publishes_after_the_reconnect() =>
+        AssertHolds(new ClusterRun(2, [Add(node: 1), new RestartOp(0), Write(node: 0, JobChange.Update), new DeliverOp(0, 1), new LoseReplyOp(0)]));
+
+    private static WriteOp Write(int node, JobChange change) => new(node, change, 0, VersionChoice.Latest, false);
+
     private static WriteOp Add(int node, int job = 0, bool held = false) => new(node, JobChange.Add, job, VersionChoice.Latest, held);
 
     private static void AssertHolds(ClusterRun run)
