@@ -81,6 +81,41 @@ public sealed class LeaderElectionTests(ZooKeeperFixture zookeeper) : ClientTest
         Assert.Equal(new ElectedLeader("node-1", candidates[1].Election.Epoch!.Value), await candidates[3].Election.ReadLeaderAsync(Timeout()));
     }
 
+    [Theory]
+    [InlineData("the root")]
+    [InlineData("the election's parent")]
+    [InlineData("the predecessor itself")]
+    public async Task A_follower_whose_notifications_were_dropped_with_its_predecessors_deletion_checks_again_and_takes_over(string covering)
+    {
+        var candidates = await JoinAsync(2);
+        var first = candidates[0].Node;
+        var dropped = covering switch
+        {
+            "the root" => "/",
+            "the election's parent" => Parent,
+            _ => first,
+        };
+
+        await candidates[0].Client.DisposeAsync();
+        await candidates[1].Events.WaitForAsync(WatchEventType.NodeDeleted, first);
+        // The client dropped that notification for a subscriber that fell behind: the owner hands on the notice instead.
+        var change = await candidates[1].Election.HandleAsync(new WatchEvent(WatchEventType.EventsDropped, dropped) { Dropped = 1 }, Timeout());
+
+        Assert.True(change.BecameLeader, $"a drop notice on {dropped} covers {first}");
+        Assert.Null(candidates[1].Election.WatchedPath);
+    }
+
+    [Fact]
+    public async Task A_drop_notice_elsewhere_leaves_a_follower_as_it_was()
+    {
+        var candidates = await JoinAsync(2);
+
+        var change = await candidates[1].Election.HandleAsync(new WatchEvent(WatchEventType.EventsDropped, $"{Root}/jobs") { Dropped = 3 }, Timeout());
+
+        Assert.Equal(change.Before, change.After);
+        Assert.Equal(candidates[0].Node, candidates[1].Election.WatchedPath);
+    }
+
     [Fact]
     public async Task When_the_leaders_session_expires_its_successor_takes_over_and_the_old_leader_stops_leading()
     {
