@@ -10,6 +10,7 @@ using JobLog.Store;
 using JobLog.Testing.ClusterSim;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Recipes;
 using JobLog.ZooKeeper.Watches;
 using Marten;
 
@@ -41,6 +42,8 @@ internal sealed class RealCluster : IAsyncDisposable
     private readonly LeadershipLog _leadership = new(strict: false);
     private readonly ClusterVerdict _verdict = new();
     private readonly Lock _deaths = new();
+    private readonly Dictionary<string, int> _refused = [];
+    private int _unansweredByDeath;
     private int _variant;
 
     private RealCluster(HoldingMartenStore store, ZooKeeperServer server, ZooKeeperClient observer, string root, int nodes)
@@ -55,8 +58,10 @@ internal sealed class RealCluster : IAsyncDisposable
 
     public TraceLog Trace { get; } = new();
 
-    /// <summary>How many writes clients were told succeeded, how many processes ran.</summary>
-    public string Summary => $"{_acknowledged.Count} writes acknowledged, {_processes.Count} processes";
+    /// <summary>How the writes were answered, how many processes ran.</summary>
+    public string Summary =>
+        $"{_acknowledged.Count} writes acknowledged, {string.Join(", ", _refused.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Value} {r.Key}"))}"
+        + $"{(_refused.Count == 0 ? "" : ", ")}{_unansweredByDeath} unanswered (writer died), {_processes.Count} processes";
 
     public static async Task<RealCluster> StartAsync(
         MartenJobEventStore marten, IDocumentStore documents, string postgres, ZooKeeperServer server, int nodes)
@@ -290,10 +295,8 @@ internal sealed class RealCluster : IAsyncDisposable
             return $"{away} is {away.Parts.Status.ZooKeeper}";
         if (live.Count == 0)
             return "";
-        var candidates = (await _observer.GetChildrenAsync(_paths.Leader, false, ZooKeeperTest.Timeout())).Children
-            .OrderBy(c => long.Parse(c[2..], CultureInfo.InvariantCulture)).ToList();
-        var lowest = candidates.Count == 0 ? null
-            : Encoding.UTF8.GetString((await _observer.GetDataAsync($"{_paths.Leader}/{candidates[0]}", false, ZooKeeperTest.Timeout())).Data);
+        // An onlooker that never stands: it reads the lowest candidate, passing over one that goes while it reads.
+        var lowest = (await new LeaderElection(_observer, _paths.Leader, "observer").ReadLeaderAsync(ZooKeeperTest.Timeout()))?.CandidateId;
         var leaders = Leaders();
         if (leaders.Count != 1 || leaders.First().Node != lowest)
             return $"ZooKeeper's leader is {lowest ?? "nobody"}, the nodes believing they lead are [{string.Join(", ", leaders.Select(l => l.Node))}]";
@@ -324,7 +327,15 @@ internal sealed class RealCluster : IAsyncDisposable
             {
                 _unanswered.Remove(pending);
                 if (answer.Result is JobChanged changed)
+                {
                     _acknowledged.Add(new Acknowledged(writer.Id, operation, changed.Recorded));
+                    Trace.Add($"{writer} acknowledged {changed.Recorded.Job} v{changed.Recorded.Version} #{changed.Recorded.Sequence}");
+                }
+                else
+                {
+                    var kind = answer.Result.GetType().Name;
+                    _refused[kind] = _refused.GetValueOrDefault(kind) + 1;
+                }
             }
             else if (answer.IsFaulted)
             {
@@ -334,6 +345,7 @@ internal sealed class RealCluster : IAsyncDisposable
             else if (writer.Life.Dead)
             {
                 _unanswered.Remove(pending);
+                _unansweredByDeath++;
             }
         }
     }

@@ -18,8 +18,8 @@ namespace JobLog.Integration.Cluster;
 public sealed class RealClusterTests(PostgresFixture postgres, ZooKeeperFixture zookeeper, ITestOutputHelper output)
     : IClassFixture<ZooKeeperFixture>, IAsyncLifetime
 {
-    private const int Runs = 20;
-    private const int MaxOps = 40;
+    // A few dozen short runs keep the default test run under a minute; the long mode runs many more and longer.
+    private static readonly (int Runs, int MaxOps) Size = LongRuns.Enabled ? (300, 80) : (30, 40);
 
     private readonly string _schema = PostgresFixture.NewSchemaName();
     private DocumentStore _documents = null!;
@@ -43,16 +43,22 @@ public sealed class RealClusterTests(PostgresFixture postgres, ZooKeeperFixture 
     public async Task Generated_runs_on_real_servers_end_with_every_live_node_on_the_stores_fold_and_no_acknowledged_write_lost()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var runs = ClusterRuns.Generator(MaxOps).Sample(Runs, MaxOps / 2);
+        var (count, maxOps) = Size;
+        // Each run starts with every job added, through different nodes, so that a short run's writes mostly find their job.
+        var runs = ClusterRuns.Generator(maxOps).Sample(count, maxOps / 2)
+            .Select(run => run with
+            {
+                Ops = [.. Enumerable.Range(0, ClusterJobs.Count).Select(job => new WriteOp(job % run.Nodes, JobChange.Add, job, VersionChoice.Latest, false)), .. run.Ops],
+            });
         foreach (var (run, i) in runs.Select((run, i) => (run, i)))
         {
             await EmptyStoreAsync();
             await using var cluster = await RealCluster.StartAsync(_store, _documents, postgres.ConnectionString, zookeeper.Server, run.Nodes);
             var verdict = await cluster.RunAsync(run.Ops);
-            Assert.True(verdict.Holds, $"Run {i + 1} of {Runs}: {run}{Environment.NewLine}{verdict}{Environment.NewLine}{cluster.Trace.Tail(150)}");
+            Assert.True(verdict.Holds, $"Run {i + 1} of {count}: {run}{Environment.NewLine}{verdict}{Environment.NewLine}{cluster.Trace.Tail(150)}");
             output.WriteLine($"run {i + 1}: {run.Nodes} nodes, {run.Ops.Count} operations, {cluster.Summary}");
         }
-        output.WriteLine($"{Runs} runs of up to {MaxOps} operations in {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"{count} runs of up to {maxOps} operations in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     // Every run starts from an empty store; the global sequence goes on where the last run left it, which the feed

@@ -13,14 +13,10 @@ namespace JobLog.Properties.ClusterSim;
 /// </summary>
 public sealed class ClusterSimulationProperties(ITestOutputHelper output)
 {
-    private const string LongVariable = "JOBLOG_LONG_PROPERTIES";
-
-    private static bool Long => Environment.GetEnvironmentVariable(LongVariable) is { Length: > 0 } value && value != "0";
-
     [Fact]
     public void After_any_run_of_writes_and_faults_every_live_node_holds_the_stores_fold_and_no_acknowledged_write_is_lost()
     {
-        var (runs, maxOps) = Long ? (20_000, 400) : (500, 200);
+        var (runs, maxOps) = LongRuns.Enabled ? (20_000, 400) : (500, 200);
         var clock = Stopwatch.StartNew();
         Prop.ForAll(JobArbitraries.ClusterRuns(maxOps), Holds)
             .Check(Config.QuickThrowOnFailure.WithMaxTest(runs).WithEndSize(maxOps / 2).WithQuietOnSuccess(true));
