@@ -58,6 +58,10 @@ public sealed class ApiServerProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The node took longer than the client's timeout to answer (a loaded machine): ask again.
+            }
             if (clock.Elapsed > TimeSpan.FromSeconds(90))
             {
                 await server.DisposeAsync();

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using JobLog.Properties.Cluster;
+using JobLog.Properties.Node;
 using JobLog.Properties.Cron;
 using JobLog.Properties.Isolation;
 using JobLog.Properties.Store;

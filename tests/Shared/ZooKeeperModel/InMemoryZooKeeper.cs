@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
 using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Testing.ZooKeeperModel;
@@ -92,7 +93,7 @@ public sealed class InMemoryZooKeeper
     {
         if (chroot is not null)
         {
-            if (ZooKeeperRules.Problem(chroot, sequential: false) is { } problem)
+            if (PathValidation.Problem(chroot, sequential: false) is { } problem)
                 throw new FormatException($"Chroot '{chroot}' is not a valid path: {problem}.");
             if (chroot == "/")
                 chroot = null;
@@ -284,7 +285,7 @@ public sealed class InMemoryZooKeeper
         // The server turns a multi's create2 into a plain create, which answers without a stat, except for containers and TTL nodes.
         static MultiOpResult CreatedResult(InMemoryZooKeeperClient client, CreateMode mode, (string Path, Stat Stat) created) =>
             new(MultiOpKind.Create, ErrorCode.Ok, client.FromServer(created.Path),
-                mode == CreateMode.Container || ZooKeeperRules.IsTtl(mode) ? created.Stat : null);
+                mode == CreateMode.Container || CreateValidation.IsTtl(mode) ? created.Stat : null);
 
         static MultiOpResult Done(Action operation, MultiOpKind kind, string path)
         {

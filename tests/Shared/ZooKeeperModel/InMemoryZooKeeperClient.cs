@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
 using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Testing.ZooKeeperModel;
@@ -159,7 +160,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<string> CreateAsync(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, CancellationToken cancellationToken)
     {
-        if (ZooKeeperRules.IsTtl(mode))
+        if (CreateValidation.IsTtl(mode))
             throw new ArgumentException($"Create mode {mode} needs a TTL; call the overload that takes one.", nameof(mode));
         var created = Create2Async(path, data, mode, acl, null, cancellationToken);
         return created.Status == TaskStatus.RanToCompletion ? Task.FromResult(created.Result.Path) : PathOf(created);
@@ -167,10 +168,10 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<CreatedNode> Create2Async(string path, ReadOnlyMemory<byte> data, CreateMode mode, IReadOnlyList<Acl>? acl, TimeSpan? ttl, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadMode(mode, ttl);
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path, ZooKeeperRules.IsSequential(mode));
+        CreateValidation.ThrowIfInvalid(mode, ttl);
+        PathValidation.ThrowIfInvalid(Chroot, path, CreateValidation.IsSequential(mode));
         acl ??= Acl.Open;
-        ZooKeeperRules.ThrowIfTooLarge(ZooKeeperRules.CreateBody(Chroot, path, data.Length, acl, ttl is not null), "create");
+        RequestSize.ThrowIfTooLarge(RequestSize.CreateBody(Chroot, path, data.Length, acl, ttl is not null), "create");
         return Call<CreatedNode>(path, cancellationToken, () =>
         {
             var created = _zookeeper.Write(t => t.Create(Session, ToServer(path), data, mode, acl, ttl));
@@ -180,8 +181,8 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task DeleteAsync(string path, int version, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
-        ZooKeeperRules.ThrowIfRoot(path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
+        PathValidation.ThrowIfRoot(path);
         return Call<bool>(path, cancellationToken, () =>
         {
             _zookeeper.Write(t =>
@@ -195,7 +196,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<Stat?> ExistsAsync(string path, bool watch, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         return Call<Stat?>(path, cancellationToken, () =>
         {
             var serverPath = ToServer(path);
@@ -214,7 +215,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<NodeData> GetDataAsync(string path, bool watch, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         return Call<NodeData>(path, cancellationToken, () =>
         {
             var serverPath = ToServer(path);
@@ -233,8 +234,8 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<Stat> SetDataAsync(string path, ReadOnlyMemory<byte> data, int version, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
-        ZooKeeperRules.ThrowIfTooLarge(ZooKeeperRules.SetDataBody(Chroot, path, data.Length), "setData");
+        PathValidation.ThrowIfInvalid(Chroot, path);
+        RequestSize.ThrowIfTooLarge(RequestSize.SetDataBody(Chroot, path, data.Length), "setData");
         return Call<Stat>(path, cancellationToken, () =>
         {
             var stat = _zookeeper.Write(t => t.SetData(ToServer(path), data, version));
@@ -244,7 +245,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task<NodeChildren> GetChildrenAsync(string path, bool watch, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         return Call<NodeChildren>(path, cancellationToken, () =>
         {
             var serverPath = ToServer(path);
@@ -268,12 +269,12 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
         {
             var op = operations[i] ?? throw new ArgumentNullException(nameof(operations), $"Operation {i} of the multi is null.");
             var context = $"operation {i} ({op.Kind}) of the multi";
-            ZooKeeperRules.ThrowIfBadPath(Chroot, op.Path, op.Kind == MultiOpKind.Create && ZooKeeperRules.IsSequential(op.Mode), context);
+            PathValidation.ThrowIfInvalid(Chroot, op.Path, op.Kind == MultiOpKind.Create && CreateValidation.IsSequential(op.Mode), context);
             if (op.Kind == MultiOpKind.Delete)
-                ZooKeeperRules.ThrowIfRoot(op.Path, context);
+                PathValidation.ThrowIfRoot(op.Path, context);
         }
 
-        ZooKeeperRules.ThrowIfTooLarge(ZooKeeperRules.MultiBody(Chroot, operations), "multi");
+        RequestSize.ThrowIfTooLarge(RequestSize.MultiBody(Chroot, operations), "multi");
         IReadOnlyList<MultiOp> copy = [.. operations];
         return Call<MultiResult>(null, cancellationToken, () =>
         {
@@ -284,13 +285,13 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
 
     public Task SyncAsync(string path, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         return Call<string>(path, cancellationToken, () => () => path);
     }
 
     public Task AddWatchAsync(string path, AddWatchMode mode, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         if (!Enum.IsDefined(mode))
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown watch mode.");
         return Call<bool>(path, cancellationToken, () =>
@@ -314,7 +315,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
     /// </remarks>
     public Task RemoveWatchesAsync(string path, WatcherType type, CancellationToken cancellationToken)
     {
-        ZooKeeperRules.ThrowIfBadPath(Chroot, path);
+        PathValidation.ThrowIfInvalid(Chroot, path);
         if (!Enum.IsDefined(type))
             throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown watcher type.");
         return Call<bool>(path, cancellationToken, () =>
@@ -340,7 +341,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
     public Task AddAuthAsync(string scheme, ReadOnlyMemory<byte> auth, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(scheme);
-        ZooKeeperRules.ThrowIfTooLarge(ZooKeeperRules.AuthBody(scheme, auth.Length), "auth", nameof(auth));
+        RequestSize.ThrowIfTooLarge(RequestSize.AuthBody(scheme, auth.Length), "auth", nameof(auth));
         var bytes = auth.ToArray();
         return Call<bool>(null, cancellationToken, () =>
         {
@@ -446,7 +447,7 @@ public sealed class InMemoryZooKeeperClient : IZooKeeperClient
             catch (ServerError error)
             {
                 var code = error.Code;
-                reply = () => throw ZooKeeperRules.Error(code, path);
+                reply = () => throw ZooKeeperException.Create(code, path);
             }
 
             if (DropBeforeNextReply)

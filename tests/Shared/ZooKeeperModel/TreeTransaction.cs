@@ -1,6 +1,7 @@
 using System.Net;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
 using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Testing.ZooKeeperModel;
@@ -34,7 +35,7 @@ internal sealed class TreeTransaction(Dictionary<string, ZNode> nodes, long zxid
         CheckAcl(session, acl);
         var parentPath = ZooKeeperRules.ParentOf(path);
         var parent = Get(parentPath) ?? throw new ServerError(ErrorCode.NoNode);
-        if (ZooKeeperRules.IsSequential(mode))
+        if (CreateValidation.IsSequential(mode))
             path += ZooKeeperRules.SequenceSuffix(parent.Cversion);
         if (Get(path) is not null)
             throw new ServerError(ErrorCode.NodeExists);

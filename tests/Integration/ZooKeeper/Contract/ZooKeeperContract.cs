@@ -76,9 +76,9 @@ public abstract class ZooKeeperContract : IAsyncLifetime
     }
 
     /// <summary>A recorder of <paramref name="client"/>'s states, from now; disposed after the test.</summary>
-    private protected StateLog States(IZooKeeperClient client)
+    private protected StateRecorder States(IZooKeeperClient client)
     {
-        var log = new StateLog(client);
+        var log = new StateRecorder(client);
         _owned.Add(log);
         return log;
     }

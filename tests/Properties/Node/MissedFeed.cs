@@ -1,4 +1,4 @@
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 /// <summary>
 /// A node that loaded the first <see cref="Loaded"/> events of a history, then caught up on the rest, while the

@@ -1,6 +1,6 @@
 using JobLog.Store;
 
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 /// <summary>An in-memory store whose global feed leaves out some sequence numbers for good, as late commits can.</summary>
 public sealed class FeedHidingStore(IReadOnlySet<long> hidden) : IJobEventStore

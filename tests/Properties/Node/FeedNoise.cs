@@ -1,4 +1,4 @@
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 /// <summary>What the store's global sequence holds around one event besides the event itself.</summary>
 public enum FeedNoise

@@ -3,7 +3,7 @@ using JobLog.Node;
 using JobLog.Store;
 using JobLog.Testing;
 
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 /// <summary>The catch-up against an in-memory store whose feed can hide events, as out-of-order sequence commits do.</summary>
 public sealed class StoreCatchUpTests

@@ -1,7 +1,7 @@
 using JobLog.Store;
 using JobLog.Testing;
 
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 public sealed class CatchUpProperties
 {

@@ -1,4 +1,4 @@
-namespace JobLog.Properties.Cluster;
+namespace JobLog.Properties.Node;
 
 /// <summary>
 /// A history committed to a store whose global sequence also holds <see cref="Noise"/> (one entry per event; missing
