@@ -18,6 +18,7 @@ internal sealed class HoldingMartenStore(MartenJobEventStore store, IDocumentSto
     private readonly AsyncLocal<HoldRequest?> _hold = new();
     private readonly Lock _gate = new();
     private readonly List<HeldMartenAppend> _held = [];
+    private bool _closed;
 
     public IReadOnlyList<HeldMartenAppend> Held
     {
@@ -41,12 +42,24 @@ internal sealed class HoldingMartenStore(MartenJobEventStore store, IDocumentSto
         return new Unhold(_hold);
     }
 
+    /// <summary>
+    /// Rolls back every held append, and any append still on its way to being held (one waiting for the row lock of
+    /// another), when it gets there: a transaction left open would block the next run's emptying of the store for good.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        lock (_gate)
+            _closed = true;
+        foreach (var held in Held)
+            await RollBackAsync(held);
+    }
+
     public async Task CommitAsync(HeldMartenAppend held, bool answer)
     {
         lock (_gate)
             _held.Remove(held);
         await held.Transaction.CommitAsync();
-        await CloseAsync(held);
+        await DisposeTransactionAsync(held);
         if (!answer)
             return;
         var recorded = (await store.ReadStreamAsync(held.Job, CancellationToken.None)).Single(e => e.Sequence == held.Sequence);
@@ -58,7 +71,7 @@ internal sealed class HoldingMartenStore(MartenJobEventStore store, IDocumentSto
         lock (_gate)
             _held.Remove(held);
         await held.Transaction.RollbackAsync();
-        await CloseAsync(held);
+        await DisposeTransactionAsync(held);
     }
 
     public async Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken)
@@ -86,10 +99,29 @@ internal sealed class HoldingMartenStore(MartenJobEventStore store, IDocumentSto
             request.Taken.TrySetResult();
             return new VersionConflict((await store.ReadStreamAsync(job, cancellationToken)).Count);
         }
+        catch
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            request.Taken.TrySetResult();
+            throw;
+        }
         var held = new HeldMartenAppend(request, job, sequence, connection, transaction,
             new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool closed;
         lock (_gate)
-            _held.Add(held);
+        {
+            closed = _closed;
+            if (!closed)
+                _held.Add(held);
+        }
+        if (closed)
+        {
+            await held.Transaction.RollbackAsync(CancellationToken.None);
+            await DisposeTransactionAsync(held);
+            request.Taken.TrySetResult();
+            throw new OperationCanceledException("The run is over; its held appends are rolled back.");
+        }
         request.Taken.TrySetResult();
         return await held.Reply.Task;
     }
@@ -109,7 +141,7 @@ internal sealed class HoldingMartenStore(MartenJobEventStore store, IDocumentSto
     public Task<IReadOnlyDictionary<JobId, long>> StreamVersionsAsync(CancellationToken cancellationToken) =>
         store.StreamVersionsAsync(cancellationToken);
 
-    private static async Task CloseAsync(HeldMartenAppend held)
+    private static async Task DisposeTransactionAsync(HeldMartenAppend held)
     {
         await held.Transaction.DisposeAsync();
         await held.Connection.DisposeAsync();

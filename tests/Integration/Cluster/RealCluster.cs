@@ -98,8 +98,7 @@ internal sealed class RealCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var held in _store.Held)
-            await _store.RollBackAsync(held);
+        await _store.CloseAsync();
         foreach (var process in _processes)
             await process.DisposeAsync();
         await _observer.DisposeAsync();
