@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 
 namespace JobLog.Bench;
 

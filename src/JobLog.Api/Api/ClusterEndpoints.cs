@@ -28,7 +28,7 @@ public static class ClusterEndpoints
         {
             view = await agent.DescribeAsync(cancellationToken);
         }
-        catch (Exception e) when (e is JobLog.ZooKeeper.ZooKeeperException or ObjectDisposedException)
+        catch (Exception e) when (e is JobLog.ZooKeeper.Errors.ZooKeeperException or ObjectDisposedException)
         {
             view = ClusterView.Unknown;
         }

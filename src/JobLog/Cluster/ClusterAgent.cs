@@ -1,5 +1,6 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Cluster;
@@ -41,8 +42,9 @@ public sealed partial class ClusterAgent(
         if (client.Current is not { } session)
             return;
         await feed.HandleAsync(session, watchEvent, cancellationToken);
-        if (await leadership.HandleAsync(session, watchEvent, cancellationToken))
+        if (await leadership.HandleAsync(watchEvent, cancellationToken))
             LogLeadership(logger, leadership.IsLeader, leadership.Epoch);
+        await membership.HandleAsync(watchEvent, cancellationToken);
     }
 
     /// <summary>Catches up from the store: when a notification could not be applied, or may have been missed.</summary>
@@ -61,11 +63,11 @@ public sealed partial class ClusterAgent(
     /// </summary>
     public async Task OnReconnectedAsync(CancellationToken cancellationToken)
     {
-        if (client.Current is not { } session)
+        if (client.Current is null)
             return;
         status.SetZooKeeper(ZooKeeperLink.Connected);
         await feed.ResyncAsync(cancellationToken);
-        if (await leadership.CheckAsync(session, cancellationToken))
+        if (await leadership.CheckAsync(cancellationToken))
             LogLeadership(logger, leadership.IsLeader, leadership.Epoch);
     }
 
@@ -85,16 +87,16 @@ public sealed partial class ClusterAgent(
             return;
         if (leadership.IsLeader)
             await relay.RelayOnceAsync(session, cancellationToken);
-        await membership.PublishAsync(session, status.AppliedSequence, cancellationToken);
+        await membership.PublishAsync(status.AppliedSequence, cancellationToken);
     }
 
     /// <summary>The leader, its epoch and the members as ZooKeeper shows them now; empty when there is no connected session.</summary>
     public async Task<ClusterView> DescribeAsync(CancellationToken cancellationToken)
     {
-        if (client.Connected is not { } session)
+        if (client.Connected is null)
             return ClusterView.Unknown;
-        var leader = await leadership.CurrentLeaderAsync(session, cancellationToken);
-        var members = await membership.MembersAsync(session, cancellationToken);
+        var leader = await leadership.CurrentLeaderAsync(cancellationToken);
+        var members = await membership.MembersAsync(cancellationToken);
         return new ClusterView(leader?.NodeId, leader?.Epoch, members);
     }
 

@@ -1,7 +1,7 @@
 using JobLog.Commands;
 using JobLog.Model;
 using JobLog.Store;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,98 +1,71 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Recipes;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace JobLog.Cluster;
 
 /// <summary>
-/// This node's entry under nodes/: an ephemeral node named by the node id, gone with the session, holding the node's
-/// URL, start time and how far it has applied the global sequence (published when it moved).
+/// This node's entry under nodes/ (the <see cref="GroupMembership"/> recipe, one per session): an ephemeral node named
+/// by the node id, gone with the session, holding the node's URL, start time and how far it has applied the global
+/// sequence (published when it moved). A restarted node whose earlier session still holds its id waits, at most a
+/// session timeout, for that node to go: a crashed process cannot be told from a second one with the same id.
 /// </summary>
-public sealed partial class ClusterMembership(
-    ClusterPaths paths, IOptions<NodeOptions> node, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<ClusterMembership> logger)
+public sealed class ClusterMembership(
+    ClusterPaths paths, IOptions<NodeOptions> node, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<GroupMembership> logger)
 {
-    private readonly string _path = $"{paths.Nodes}/{node.Value.NodeId}";
+    private readonly string _nodeId = node.Value.NodeId;
     private readonly string? _url = options.Value.AdvertisedUrl;
     private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
-    private int _version = -1;
+    private volatile GroupMembership? _membership;
     private long _published = -1;
 
-    /// <summary>
-    /// Registers this node. A node of the same id left by an earlier session (a process killed before its session
-    /// expired) is taken over at once instead of keeping the restarted node out of the members until it expires.
-    /// </summary>
     public async Task JoinAsync(IZooKeeperClient session, long appliedSequence, CancellationToken cancellationToken)
     {
-        var data = new MemberRecord(_url, _startedAt, appliedSequence).Encode();
-        while (true)
-        {
-            try
-            {
-                var created = await session.Create2Async(_path, data, CreateMode.Ephemeral, null, null, cancellationToken);
-                _version = created.Stat.Version;
-                _published = appliedSequence;
-                return;
-            }
-            catch (NodeExistsException)
-            {
-                if (await session.ExistsAsync(_path, false, cancellationToken) is not { } stat)
-                    continue;
-                if (stat.EphemeralOwner == session.SessionId)
-                {
-                    _version = stat.Version;
-                    return;
-                }
-                LogTakingOver(logger, _path, stat.EphemeralOwner);
-                try
-                {
-                    await session.DeleteAsync(_path, stat.Version, cancellationToken);
-                }
-                catch (Exception e) when (e is NoNodeException or BadVersionException)
-                {
-                    // Gone or changed meanwhile: look again.
-                }
-            }
-        }
+        var membership = new GroupMembership(session, paths.Nodes, logger);
+        _membership = membership;
+        await membership.JoinAsync(_nodeId, Record(appliedSequence), cancellationToken);
+        Interlocked.Exchange(ref _published, appliedSequence);
+    }
+
+    /// <summary>Hands a watch event to the membership (a node id this node waits for may have become free).</summary>
+    public async Task HandleAsync(WatchEvent watchEvent, CancellationToken cancellationToken)
+    {
+        if (_membership is { } membership)
+            await membership.HandleAsync(watchEvent, cancellationToken);
     }
 
     /// <summary>Publishes the applied position when it moved since the last time.</summary>
-    public async Task PublishAsync(IZooKeeperClient session, long appliedSequence, CancellationToken cancellationToken)
+    public async Task PublishAsync(long appliedSequence, CancellationToken cancellationToken)
     {
-        if (_version < 0 || appliedSequence == Interlocked.Read(ref _published))
+        if (_membership is not { Status: MembershipStatus.Joined } membership || appliedSequence == Interlocked.Read(ref _published))
             return;
-        var stat = await session.SetDataAsync(_path, new MemberRecord(_url, _startedAt, appliedSequence).Encode(), _version, cancellationToken);
-        _version = stat.Version;
+        await membership.UpdateAsync(Record(appliedSequence), cancellationToken);
         Interlocked.Exchange(ref _published, appliedSequence);
     }
 
     /// <summary>The session ended and this node's entry with it.</summary>
     public void Forget()
     {
-        _version = -1;
+        _membership?.SessionStateChanged(SessionState.Expired);
+        _membership = null;
         Interlocked.Exchange(ref _published, -1);
     }
 
     /// <summary>Every registered node, by id.</summary>
-    public async Task<IReadOnlyList<ClusterMember>> MembersAsync(IZooKeeperClient session, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken)
     {
-        var names = (await session.GetChildrenAsync(paths.Nodes, false, cancellationToken)).Children.Order(StringComparer.Ordinal).ToList();
-        var reads = names.Select(async name =>
-        {
-            try
-            {
-                var data = await session.GetDataAsync($"{paths.Nodes}/{name}", false, cancellationToken);
-                var record = MemberRecord.TryDecode(data.Data);
-                return new ClusterMember(name, record?.Url, record?.StartedAt, record?.AppliedSequence ?? 0);
-            }
-            catch (NoNodeException)
-            {
-                return null;
-            }
-        }).ToList();
-        return (await Task.WhenAll(reads)).OfType<ClusterMember>().ToList();
+        if (_membership is not { } membership)
+            return [];
+        return (await membership.MembersAsync(false, cancellationToken))
+            .OrderBy(m => m.MemberId, StringComparer.Ordinal)
+            .Select(m => MemberRecord.TryDecode(m.Data) is { } record
+                ? new ClusterMember(m.MemberId, record.Url, record.StartedAt, record.AppliedSequence)
+                : new ClusterMember(m.MemberId, null, null, 0))
+            .ToList();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} is held by an earlier session {Owner:x} of this node id; taking it over")]
-    private static partial void LogTakingOver(ILogger logger, string path, long owner);
+    private byte[] Record(long appliedSequence) => new MemberRecord(_url, _startedAt, appliedSequence).Encode();
 }

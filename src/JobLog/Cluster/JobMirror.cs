@@ -1,6 +1,7 @@
 using JobLog.Model;
 using JobLog.Store;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Cluster;

@@ -1,7 +1,8 @@
 using JobLog.Model;
 using JobLog.Node;
 using JobLog.Store;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,7 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Cluster;

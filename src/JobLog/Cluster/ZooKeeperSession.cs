@@ -1,5 +1,6 @@
 using JobLog.Node;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed partial class ZooKeeperSession(
     IOptions<ClusterOptions> options,
     IOptions<ClusterTestHooks> hooks,
     TimeProvider clock,
+    ILoggerFactory loggers,
     ILogger<ZooKeeperSession> logger) : BackgroundService
 {
     private readonly ClusterOptions _options = options.Value;
@@ -51,6 +53,8 @@ public sealed partial class ZooKeeperSession(
                 SessionTimeout = _options.SessionTimeout,
                 RequestTimeout = _options.RequestTimeout,
                 ConnectTimeout = _options.SessionTimeout,
+                Logger = loggers.CreateLogger<ZooKeeperClient>(),
+                TimeProvider = clock,
             },
             stoppingToken);
         using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

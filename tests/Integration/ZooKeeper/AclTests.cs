@@ -1,5 +1,6 @@
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

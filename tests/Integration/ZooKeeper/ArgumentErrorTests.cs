@@ -1,4 +1,7 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper;

@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper;

@@ -16,6 +16,7 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
     private readonly RequestHandler? _onRequest;
     private readonly Func<int, CancellationToken, Task>? _beforeHandshakeReply;
     private readonly int _negotiatedTimeoutMs;
+    private readonly bool _answerPings;
     private readonly LoopbackListener _listener;
     private int _accepted;
     private int _connectRequests;
@@ -24,8 +25,10 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
         Func<int, NetworkStream, CancellationToken, Task>? afterHandshake = null,
         RequestHandler? onRequest = null,
         int negotiatedTimeoutMs = 30000,
-        Func<int, CancellationToken, Task>? beforeHandshakeReply = null)
+        Func<int, CancellationToken, Task>? beforeHandshakeReply = null,
+        bool answerPings = true)
     {
+        _answerPings = answerPings;
         _afterHandshake = afterHandshake;
         _onRequest = onRequest;
         _beforeHandshakeReply = beforeHandshakeReply;
@@ -77,7 +80,10 @@ internal sealed class FakeZooKeeperServer : IAsyncDisposable
                 var xid = BinaryPrimitives.ReadInt32BigEndian(frame);
                 var opCode = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4));
                 if (xid == -2)
-                    await stream.WriteAsync(ReplyHeader(-2, 0, 0), token);
+                {
+                    if (_answerPings)
+                        await stream.WriteAsync(ReplyHeader(-2, 0, 0), token);
+                }
                 else if (opCode == -11)
                 {
                     await stream.WriteAsync(ReplyHeader(xid, 0, 0), token);

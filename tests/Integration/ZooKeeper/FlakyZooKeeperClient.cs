@@ -1,21 +1,37 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Integration.ZooKeeper;
 
 /// <summary>
 /// Passes calls to a real client, but for the first <see cref="LoseReplies"/> writes lets the server apply the call
-/// and then throws ConnectionLoss, as if the reply had been lost with the connection.
+/// and then throws ConnectionLoss, as if the reply had been lost with the connection; and can let another writer act
+/// between a getChildren's answer and its caller (<see cref="AfterGetChildren"/>).
 /// </summary>
 internal sealed class FlakyZooKeeperClient(IZooKeeperClient inner) : IZooKeeperClient
 {
     private int _lost;
+    private int _loseReplies = 1;
 
-    public int LoseReplies { get; init; } = 1;
+    /// <summary>How many of the writes from now on lose their reply (settable, so a test can lose a later write).</summary>
+    public int LoseReplies
+    {
+        get => _loseReplies;
+        set
+        {
+            _loseReplies = value;
+            _lost = 0;
+        }
+    }
 
     public int Calls { get; private set; }
 
     /// <summary>Runs after the call was applied and before its reply is "lost": another writer's chance to interfere.</summary>
     public Func<Task>? BeforeLosing { get; init; }
+
+    /// <summary>Runs after a getChildren was answered and before its caller sees the answer, which it may make stale.</summary>
+    public Func<string, Task>? AfterGetChildren { get; set; }
 
     public long SessionId => inner.SessionId;
 
@@ -41,7 +57,13 @@ internal sealed class FlakyZooKeeperClient(IZooKeeperClient inner) : IZooKeeperC
     public Task<Stat> SetDataAsync(string path, ReadOnlyMemory<byte> data, int version, CancellationToken cancellationToken) =>
         Lossy(() => inner.SetDataAsync(path, data, version, cancellationToken), path);
 
-    public Task<NodeChildren> GetChildrenAsync(string path, bool watch, CancellationToken cancellationToken) => inner.GetChildrenAsync(path, watch, cancellationToken);
+    public async Task<NodeChildren> GetChildrenAsync(string path, bool watch, CancellationToken cancellationToken)
+    {
+        var children = await inner.GetChildrenAsync(path, watch, cancellationToken);
+        if (AfterGetChildren is { } interfere)
+            await interfere(path);
+        return children;
+    }
 
     public Task<MultiResult> MultiAsync(IReadOnlyList<MultiOp> operations, CancellationToken cancellationToken) => inner.MultiAsync(operations, cancellationToken);
 

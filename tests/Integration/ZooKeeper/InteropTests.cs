@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

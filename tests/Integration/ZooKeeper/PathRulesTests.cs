@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Protocol;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

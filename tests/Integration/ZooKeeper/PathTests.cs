@@ -1,5 +1,7 @@
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

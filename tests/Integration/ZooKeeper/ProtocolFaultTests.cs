@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Protocol;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 
 namespace JobLog.Integration.ZooKeeper;
 

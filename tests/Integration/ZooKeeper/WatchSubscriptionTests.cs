@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 using static JobLog.Integration.ZooKeeper.ZooKeeperTest;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Integration.ZooKeeper;
 

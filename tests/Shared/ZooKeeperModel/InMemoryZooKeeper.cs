@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Testing.ZooKeeperModel;
 

@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Errors;
 
 namespace JobLog.Testing.ZooKeeperModel;
 

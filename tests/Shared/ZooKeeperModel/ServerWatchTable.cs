@@ -1,4 +1,4 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Testing.ZooKeeperModel;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 
 namespace JobLog.Testing.ZooKeeperModel;
 

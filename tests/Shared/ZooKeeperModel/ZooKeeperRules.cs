@@ -1,5 +1,6 @@
 using System.Text;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 
 namespace JobLog.Testing.ZooKeeperModel;
 

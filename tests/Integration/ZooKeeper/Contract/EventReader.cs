@@ -1,4 +1,5 @@
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Watches;
 
 namespace JobLog.Integration.ZooKeeper.Contract;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using JobLog.Testing.ZooKeeperModel;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper.Contract;

@@ -1,5 +1,5 @@
 using JobLog.Testing.ZooKeeperModel;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 
 namespace JobLog.Integration.ZooKeeper.Contract;
 

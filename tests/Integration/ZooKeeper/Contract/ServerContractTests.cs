@@ -1,5 +1,5 @@
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper.Contract;

@@ -1,6 +1,8 @@
 using System.Text;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
+using JobLog.ZooKeeper.Watches;
 using Xunit;
 
 namespace JobLog.Integration.ZooKeeper.Contract;
@@ -899,7 +901,7 @@ public abstract class ZooKeeperContract : IAsyncLifetime
 
         await ExpireSessionAsync(client);
 
-        await states.ShowsAsync([SessionState.Connected, SessionState.Disconnected, SessionState.Expired], Patience);
+        await states.ShowsThroughReconnectsAsync([SessionState.Connected, SessionState.Disconnected, SessionState.Expired], Patience);
         Assert.Equal([Deleted(path)], await events.NextAsync(1));
         Assert.Null(await Client.ExistsAsync(path, false, Timeout()));
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.ExistsAsync(Root, false, Timeout()));
@@ -907,7 +909,7 @@ public abstract class ZooKeeperContract : IAsyncLifetime
         await theirEvents.EndsAsync();
 
         await client.DisposeAsync();
-        await states.ShowsAsync([SessionState.Connected, SessionState.Disconnected, SessionState.Expired, SessionState.Closed], Patience);
+        await states.ShowsThroughReconnectsAsync([SessionState.Connected, SessionState.Disconnected, SessionState.Expired, SessionState.Closed], Patience);
         await Assert.ThrowsAsync<SessionExpiredException>(() => client.ExistsAsync(Root, false, Timeout()));
     }
 

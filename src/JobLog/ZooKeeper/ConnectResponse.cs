@@ -1,3 +1,0 @@
-namespace JobLog.ZooKeeper;
-
-internal sealed record ConnectResponse(int TimeoutMs, long SessionId, byte[] Password, bool ReadOnly);

@@ -1,4 +1,0 @@
-namespace JobLog.ZooKeeper;
-
-/// <summary>A znode's data with its metadata.</summary>
-public sealed record NodeData(byte[] Data, Stat Stat);

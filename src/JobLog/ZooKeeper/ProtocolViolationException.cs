@@ -1,4 +1,0 @@
-namespace JobLog.ZooKeeper;
-
-/// <summary>The server sent something the protocol does not allow; the connection is dropped and re-established.</summary>
-internal sealed class ProtocolViolationException(string message) : Exception(message);
