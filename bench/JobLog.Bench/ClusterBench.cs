@@ -4,7 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using JobLog.Cluster;
 using JobLog.Integration.Fixtures;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
+using JobLog.ZooKeeper.Errors;
 
 namespace JobLog.Bench;
 

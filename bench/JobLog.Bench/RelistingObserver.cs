@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using JobLog.Cluster;
 using JobLog.Model;
-using JobLog.ZooKeeper;
+using JobLog.ZooKeeper.Client;
 
 namespace JobLog.Bench;
 
