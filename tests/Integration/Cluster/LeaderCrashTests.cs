@@ -36,11 +36,15 @@ public sealed class LeaderCrashTests(ClusterServers servers)
 
             var leader = await cluster.LeaderAsync(TestCluster.ConvergeWithin);
             Assert.NotEqual(a, leader);
-            foreach (var status in await cluster.StatusesAsync())
-            {
-                Assert.True(status.Epoch > epoch, $"{status.NodeId} shows epoch {status.Epoch}, the dead leader's was {epoch}");
-                Assert.Equal([b.Id, c.Id], status.Members.Select(m => m.NodeId));
-            }
+            // The election and the membership list are separate znodes, each node hears of each on its own watch.
+            IReadOnlyList<ClusterStatus>? statuses = null;
+            string? failure = null;
+            await Eventually(async () =>
+                (statuses = await cluster.TryStatusesAsync(e => failure = e)) is { } all
+                && all.All(s => s.Leader == leader.Id && s.Epoch > epoch && s.Members.Select(m => m.NodeId).SequenceEqual([b.Id, c.Id])),
+                TestCluster.ConvergeWithin - sinceKill.Elapsed,
+                () => $"every live node shows {leader.Id} leading with an epoch above {epoch} and members {b.Id}, {c.Id}; last failure: {failure}"
+                      + $"{Environment.NewLine}{string.Join(Environment.NewLine, statuses ?? [])}");
             Assert.True(sinceKill.Elapsed < TestCluster.ConvergeWithin, $"a new leader took {sinceKill.Elapsed}");
             var before = ledger.AcknowledgedCount;
             await Eventually(() => ledger.AcknowledgedCount >= before + 20, Patience, () => $"20 more writes acknowledged; {ledger}");

@@ -91,16 +91,34 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<ClusterNode> LeaderAsync(TimeSpan within)
     {
         string? leader = null;
+        string? failure = null;
         await Eventually(async () =>
         {
-            var statuses = await StatusesAsync();
-            leader = statuses[0].Leader;
-            return leader is not null && statuses.All(s => s.Leader == leader) && Running.Any(n => n.Id == leader);
-        }, within, () => $"every running node shows the same running leader{Environment.NewLine}{Describe()}");
+            var statuses = await TryStatusesAsync(e => failure = e);
+            leader = statuses?[0].Leader;
+            return statuses is not null && leader is not null && statuses.All(s => s.Leader == leader) && Running.Any(n => n.Id == leader);
+        }, within, () => $"every running node shows the same running leader; last failure: {failure}{Environment.NewLine}{Describe()}");
         return Nodes.Single(n => n.Id == leader);
     }
 
     public async Task<IReadOnlyList<ClusterStatus>> StatusesAsync() => await Task.WhenAll(Running.Select(n => n.StatusAsync()));
+
+    /// <summary>
+    /// Every running node's status, or null when one gives no answer now (busy past the client's timeout on a loaded
+    /// machine, or just restarting): a wait on the statuses looks again instead of failing. Says why to <paramref name="failed"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterStatus>?> TryStatusesAsync(Action<string> failed)
+    {
+        try
+        {
+            return await StatusesAsync();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            failed($"{e.GetType().Name}: {e.Message}");
+            return null;
+        }
+    }
 
     /// <summary>Every event of the store, folded: what every node's schedule must equal.</summary>
     public async Task<Schedule> StoreFoldAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using JobLog.Integration.Api;
 
@@ -97,7 +98,7 @@ public sealed class WriteLoad : IAsyncDisposable
         {
             response = await node.Http.Send(method, path, body, ifMatch, "load");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (IsNoAnswer(e))
         {
             _ledger.Unanswer();
             await PaceAsync();
@@ -136,7 +137,7 @@ public sealed class WriteLoad : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.NotFound)
                     return null;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (IsNoAnswer(e))
             {
                 // That node is down or busy: ask the next.
             }
@@ -153,12 +154,19 @@ public sealed class WriteLoad : IAsyncDisposable
                 using var response = await node.Http.GetAsync($"/jobs/{job}");
                 return response.StatusCode == HttpStatusCode.NotFound;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (IsNoAnswer(e))
             {
             }
         }
         return false;
     }
+
+    /// <summary>
+    /// The node gave no verdict: refused or dropped the connection, or did not answer in time. A node killed while the
+    /// client connects can surface as a bare <see cref="SocketException"/> (reading the socket's remote end point
+    /// after the peer reset it), not wrapped in <see cref="HttpRequestException"/>.
+    /// </summary>
+    private static bool IsNoAnswer(Exception e) => e is HttpRequestException or TaskCanceledException or SocketException or IOException;
 
     // A node or store that is down answers at once: without a pause the writers would only burn the machine's CPU.
     private Task PaceAsync() =>

@@ -22,8 +22,9 @@ public sealed class ZooKeeperFaultTests(ClusterServers servers)
             await servers.ZooKeeper.StopAsync(CancellationToken.None);
             try
             {
-                await Eventually(async () => (await cluster.StatusesAsync()).All(s => s is { ZooKeeper: "disconnected", Stale: true }),
-                    Patience, "every node reports ZooKeeper disconnected and its view stale");
+                string? failure = null;
+                await Eventually(async () => (await cluster.TryStatusesAsync(e => failure = e))?.All(s => s is { ZooKeeper: "disconnected", Stale: true }) == true,
+                    Patience, () => $"every node reports ZooKeeper disconnected and its view stale; last failure: {failure}");
                 var before = ledger.AcknowledgedCount;
                 await Eventually(() => ledger.AcknowledgedCount >= before + 20, Patience,
                     () => $"20 writes acknowledged without ZooKeeper; {ledger}");
