@@ -16,6 +16,7 @@ public sealed partial class ZooKeeperSession(
     ClusterAgent agent,
     SyncStatus status,
     IOptions<ClusterOptions> options,
+    IOptions<ClusterTestHooks> hooks,
     TimeProvider clock,
     ILoggerFactory loggers,
     ILogger<ZooKeeperSession> logger) : BackgroundService
@@ -63,6 +64,7 @@ public sealed partial class ZooKeeperSession(
         try
         {
             await agent.AttachAsync(session, sessionEnd.Token);
+            await WriteSessionFileAsync(session, sessionEnd.Token);
             var pumps = new[]
             {
                 PumpEventsAsync(events, sessionEnd.Token),
@@ -78,6 +80,17 @@ public sealed partial class ZooKeeperSession(
         {
             agent.OnSessionEnded(stoppingToken.IsCancellationRequested ? ZooKeeperLink.Disconnected : ZooKeeperLink.Expired);
         }
+    }
+
+    /// <summary>For the fault tests (<see cref="ClusterTestHooks.SessionFile"/>): replaced whole, so a reader never sees half of it.</summary>
+    private async Task WriteSessionFileAsync(ZooKeeperClient session, CancellationToken cancellationToken)
+    {
+        if (hooks.Value.SessionFile is not { Length: > 0 } file)
+            return;
+        var text = $"{session.SessionId:x}\n{Convert.ToBase64String(session.SessionPassword.Span)}\n";
+        var temporary = file + ".tmp";
+        await File.WriteAllTextAsync(temporary, text, cancellationToken);
+        File.Move(temporary, file, overwrite: true);
     }
 
     private async Task PumpEventsAsync(IAsyncEnumerable<WatchEvent> events, CancellationToken cancellationToken)
