@@ -10,7 +10,6 @@ public sealed class EnsembleFailoverTests(ClusterServers servers)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    [Trait(TestCategories.Name, TestCategories.Extended)]
     public async Task Nodes_whose_ZooKeeper_server_dies_move_to_another_member_of_the_ensemble_and_converge()
     {
         await using var ensemble = await ZooKeeperEnsemble.StartAsync(CancellationToken.None);

@@ -11,7 +11,6 @@ public sealed class NodeCrashTests(ClusterServers servers)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    [Trait(TestCategories.Name, TestCategories.Extended)]
     public async Task A_node_killed_in_the_middle_of_a_burst_of_writes_loses_no_acknowledged_write_and_converges_again_after_a_restart()
     {
         await using var cluster = TestCluster.Create(servers.Postgres.ConnectionString, servers.ZooKeeper.ConnectionString);

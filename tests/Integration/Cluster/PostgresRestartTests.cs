@@ -9,7 +9,6 @@ public sealed class PostgresRestartTests(ClusterServers servers)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    [Trait(TestCategories.Name, TestCategories.Extended)]
     public async Task Writes_refused_while_PostgreSQL_is_down_lose_nothing_acknowledged_and_all_nodes_converge_after_its_restart()
     {
         await using var cluster = TestCluster.Create(servers.Postgres.ConnectionString, servers.ZooKeeper.ConnectionString);
