@@ -11,9 +11,12 @@ public sealed class ApiServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ApiServerProcess(Process process, Uri baseAddress)
+    private readonly Func<string, bool>? _consume;
+
+    private ApiServerProcess(Process process, Uri baseAddress, Func<string, bool>? consume)
     {
         _process = process;
+        _consume = consume;
         BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -24,8 +27,15 @@ public sealed class ApiServerProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the node and returns once <c>/readyz</c> answers 200, asking every <paramref name="poll"/> (default 100 ms).</summary>
+    /// <param name="environment">Settings beside the store's, e.g. a ZooKeeper connection string.</param>
+    /// <param name="consume">Sees every line the node prints, as it comes; a line it returns true for is not kept in <see cref="Output"/>.</param>
     public static async Task<ApiServerProcess> StartAsync(
-        string connectionString, string schema, CancellationToken ct, TimeSpan? poll = null)
+        string connectionString,
+        string schema,
+        CancellationToken ct,
+        TimeSpan? poll = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        Func<string, bool>? consume = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -41,8 +51,10 @@ public sealed class ApiServerProcess : IAsyncDisposable
         start.Environment["JOBLOG_NODE_ID"] = "bench-node";
         start.Environment["JobLog__Schema"] = schema;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var server = new ApiServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ApiServerProcess(process, new Uri($"http://127.0.0.1:{port}"), consume);
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
@@ -83,6 +95,20 @@ public sealed class ApiServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The node's resident memory now (VmRSS), in bytes.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            throw new InvalidOperationException($"No VmRSS in /proc/{_process.Id}/status.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -116,7 +142,7 @@ public sealed class ApiServerProcess : IAsyncDisposable
 
     private void Keep(string? line)
     {
-        if (line is null)
+        if (line is null || _consume?.Invoke(line) == true)
             return;
         _output.Enqueue(line);
         while (_output.Count > 100)

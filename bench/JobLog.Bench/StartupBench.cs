@@ -1,13 +1,7 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using JasperFx.Events;
 using JobLog.Integration.Fixtures;
-using JobLog.Model;
-using JobLog.Store;
-using Marten;
-using Npgsql;
 
 namespace JobLog.Bench;
 
@@ -18,9 +12,7 @@ namespace JobLog.Bench;
 /// </summary>
 public sealed class StartupBench : IBenchSuite
 {
-    private const int JobsPerBatch = 1_000;
     private const int FillersPerBatch = 333;
-    private static readonly Provenance By = new("bench", "bench-loader", null);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     public string Name => "startup";
@@ -73,67 +65,11 @@ public sealed class StartupBench : IBenchSuite
         return new Start(ready, cpu);
     }
 
-    /// <summary>
-    /// Bulk-inserts <paramref name="jobs"/> jobs (one JobAdded each) through Marten in batches, with
-    /// <paramref name="fillersPerBatch"/> rows after each batch written exactly as Marten writes its tombstones.
-    /// </summary>
     private static async Task<Store> LoadAsync(string connectionString, string schema, int jobs, int fillersPerBatch, CancellationToken ct)
     {
-        using var documents = JobLogMarten.CreateDocumentStore(connectionString, schema);
-        var fillers = 0;
-        for (var first = 0; first < jobs; first += JobsPerBatch)
-        {
-            var streams = Enumerable.Range(first, Math.Min(JobsPerBatch, jobs - first))
-                .Select(i => StreamAction.Start(documents.Events, JobIdOf(i).Value, Added(i)))
-                .ToList();
-            await documents.BulkInsertEventsAsync(streams, JobsPerBatch, ct);
-            if (fillersPerBatch > 0)
-            {
-                await WriteFillersAsync(connectionString, schema, fillersPerBatch, ct);
-                fillers += fillersPerBatch;
-            }
-        }
-        return new Store(schema, jobs, fillers, await CountEventsAsync(connectionString, schema, ct));
+        var fillers = await BulkJobs.LoadAsync(connectionString, schema, jobs, fillersPerBatch, ct);
+        return new Store(schema, jobs, fillers, await BulkJobs.CountEventsAsync(connectionString, schema, ct));
     }
-
-    private static async Task<long> CountEventsAsync(string connectionString, string schema, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"select count(*) from {schema}.mt_events where stream_id <> 'mt_tombstone'", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task WriteFillersAsync(string connectionString, string schema, int count, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $$"""
-             insert into {{schema}}.mt_streams (id, tenant_id, version, is_archived)
-             values ('mt_tombstone', '*DEFAULT*', 0, false) on conflict do nothing;
-             insert into {{schema}}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived)
-             select seq, gen_random_uuid(), 'mt_tombstone', seq, '{}', 'tombstone', now(), '*DEFAULT*',
-                    'JasperFx.Events.Tombstone, JasperFx.Events', false
-               from (select nextval('{{schema}}.mt_events_sequence') as seq from generate_series(1, @count)) taken;
-             """,
-            connection);
-        command.Parameters.AddWithValue("count", count);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static JobId JobIdOf(int i) => JobId.Parse($"job-{i:D7}");
-
-    private static JobAdded Added(int i) => new(
-        JobIdOf(i),
-        new JobDefinition(
-            $"Job number {i}",
-            $"{i % 60} {i % 24} * * *",
-            "UTC",
-            new WebhookTarget($"https://hooks.example.test/jobs/{i}", "POST", ImmutableSortedDictionary<string, string>.Empty, null, 30)),
-        Enabled: true,
-        By);
 
     private sealed record Store(string Schema, int Jobs, int Fillers, long Events);
 

@@ -13,13 +13,20 @@ namespace JobLog.Cluster;
 /// without a connected session, or when ZooKeeper does not answer in time, the leader's relay mirrors it later.
 /// </summary>
 public sealed partial class ClusterChangeMirror(
-    ClusterClient client, JobMirror mirror, IOptions<ClusterOptions> options, TimeProvider clock, ILogger<ClusterChangeMirror> logger)
-    : IChangeMirror
+    ClusterClient client,
+    JobMirror mirror,
+    IOptions<ClusterOptions> options,
+    IOptions<ClusterTestHooks> hooks,
+    TimeProvider clock,
+    ILogger<ClusterChangeMirror> logger) : IChangeMirror
 {
     private readonly TimeSpan _timeout = options.Value.MirrorTimeout;
+    private readonly TimeSpan _pause = hooks.Value.PauseBeforeMirror;
 
     public async Task MirrorAsync(RecordedEvent recorded, JobState after, CancellationToken cancellationToken)
     {
+        if (_pause > TimeSpan.Zero)
+            await Task.Delay(_pause, clock, cancellationToken);
         if (client.Connected is not { } zooKeeper)
             return;
         // The deadline runs on the injected clock, so a simulated cluster on a fake one never sees it fire between two steps.

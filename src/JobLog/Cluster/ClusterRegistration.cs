@@ -24,6 +24,10 @@ public static class ClusterRegistration
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ClusterTestHooks>()
+            .BindConfiguration(ClusterTestHooks.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton(sp => new ClusterPaths(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Root));
         services.AddSingleton<ClusterClient>();
         services.AddSingleton<JobMirror>();

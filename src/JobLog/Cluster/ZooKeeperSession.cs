@@ -20,6 +20,7 @@ public sealed partial class ZooKeeperSession(
     ClusterAgent agent,
     SyncStatus status,
     IOptions<ClusterOptions> options,
+    IOptions<ClusterTestHooks> hooks,
     TimeProvider clock,
     ILoggerFactory loggers,
     ILogger<ZooKeeperSession> logger,
@@ -70,6 +71,7 @@ public sealed partial class ZooKeeperSession(
         try
         {
             await agent.AttachAsync(session, sessionEnd.Token);
+            await WriteSessionFileAsync(session, sessionEnd.Token);
             var pumps = new[]
             {
                 PumpEventsAsync(events, sessionEnd.Token),
@@ -85,6 +87,18 @@ public sealed partial class ZooKeeperSession(
         {
             agent.OnSessionEnded(stoppingToken.IsCancellationRequested ? ZooKeeperLink.Disconnected : ZooKeeperLink.Expired);
         }
+    }
+
+    /// <summary>For the fault tests (<see cref="ClusterTestHooks.SessionFile"/>): replaced whole, so a reader never sees half of it.</summary>
+    private async Task WriteSessionFileAsync(IZooKeeperClient session, CancellationToken cancellationToken)
+    {
+        // Only our client knows its session's password; a session a test's connect seam wrapped gets no file.
+        if (hooks.Value.SessionFile is not { Length: > 0 } file || session is not ZooKeeperClient client)
+            return;
+        var text = $"{client.SessionId:x}\n{Convert.ToBase64String(client.SessionPassword.Span)}\n";
+        var temporary = file + ".tmp";
+        await File.WriteAllTextAsync(temporary, text, cancellationToken);
+        File.Move(temporary, file, overwrite: true);
     }
 
     private async Task PumpEventsAsync(IAsyncEnumerable<WatchEvent> events, CancellationToken cancellationToken)

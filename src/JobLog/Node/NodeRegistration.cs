@@ -28,6 +28,8 @@ public static class NodeRegistration
         services.AddSingleton<ScheduleFeed>();
         services.AddSingleton<StoreCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreCatchUp>());
+        services.AddOptions<AppliedTraceOptions>().BindConfiguration(AppliedTraceOptions.Section);
+        services.AddHostedService<AppliedTrace>();
         return services;
     }
 

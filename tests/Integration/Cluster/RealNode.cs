@@ -5,6 +5,7 @@ using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
 using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JobLog.Integration.Cluster;
 
@@ -27,7 +28,7 @@ internal sealed class RealNode : IAsyncDisposable
         Proxy = proxy;
         Life = new ProcessLife(fate => onDeath(this, fate));
         _pump = new ZooKeeperSession(
-            parts.Agent, parts.Status, parts.ClusterOptions, TimeProvider.System, logs, logs.CreateLogger<ZooKeeperSession>(), ConnectAsync);
+            parts.Agent, parts.Status, parts.ClusterOptions, Options.Create(new ClusterTestHooks()), TimeProvider.System, logs, logs.CreateLogger<ZooKeeperSession>(), ConnectAsync);
     }
 
     public int Index { get; }

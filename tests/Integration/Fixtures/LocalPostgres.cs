@@ -14,10 +14,13 @@ public sealed class LocalPostgres : IAsyncDisposable
     private static readonly string[] BinaryDirectories = ["/usr/local/bin", "/usr/lib/postgresql/15/bin"];
 
     private readonly string _directory;
+    private readonly string _settings;
+    private bool _running;
 
-    private LocalPostgres(string directory, int port)
+    private LocalPostgres(string directory, int port, string settings)
     {
         _directory = directory;
+        _settings = settings;
         Port = port;
     }
 
@@ -40,17 +43,38 @@ public sealed class LocalPostgres : IAsyncDisposable
         var port = FreeLoopbackPort();
         var settings = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300"
                        + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-        await RunAsync(pgCtl, ["-D", data, "-o", settings, "-l", Path.Combine(directory, "log"), "-w", "-t", "60", "start"],
+        var server = new LocalPostgres(directory, port, settings);
+        await server.StartAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>; returns once it accepts connections.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(FindBinary("pg_ctl"),
+            ["-D", Path.Combine(_directory, "data"), "-o", _settings, "-l", Path.Combine(_directory, "log"), "-w", "-t", "60", "start"],
             asServiceUser: true, cancellationToken);
-        return new LocalPostgres(directory, port);
+        _running = true;
+    }
+
+    /// <summary>
+    /// Stops the server the way a crash would (immediate mode: every connection is cut, open transactions are lost and
+    /// recovery runs at the next start); returns once it has stopped.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running)
+            return;
+        await RunAsync(FindBinary("pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"],
+            asServiceUser: true, cancellationToken);
+        _running = false;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RunAsync(FindBinary("pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"],
-                asServiceUser: true, CancellationToken.None);
+            await StopAsync(CancellationToken.None);
         }
         finally
         {

@@ -1,0 +1,3 @@
+namespace JobLog.Integration.Cluster;
+
+public sealed record ClusterMemberStatus(string NodeId, string? Url, long AppliedSequence);
