@@ -21,6 +21,8 @@ public sealed class RealClusterTests(PostgresFixture postgres, ZooKeeperFixture 
     // A few dozen short runs keep the default test run under a minute; the long mode runs many more and longer.
     private static readonly (int Runs, int MaxOps) Size = LongRuns.Enabled ? (300, 80) : (30, 40);
 
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(4);
+
     private readonly string _schema = PostgresFixture.NewSchemaName();
     private DocumentStore _documents = null!;
     private MartenJobEventStore _store = null!;
@@ -53,10 +55,21 @@ public sealed class RealClusterTests(PostgresFixture postgres, ZooKeeperFixture 
         foreach (var (run, i) in runs.Select((run, i) => (run, i)))
         {
             await EmptyStoreAsync();
-            await using var cluster = await RealCluster.StartAsync(_store, _documents, postgres.ConnectionString, zookeeper.Server, run.Nodes);
-            var verdict = await cluster.RunAsync(run.Ops);
-            Assert.True(verdict.Holds, $"Run {i + 1} of {count}: {run}{Environment.NewLine}{verdict}{Environment.NewLine}{cluster.Trace.Tail(150)}");
-            output.WriteLine($"run {i + 1}: {run.Nodes} nodes, {run.Ops.Count} operations, {cluster.Summary}");
+            var cluster = await RealCluster.StartAsync(_store, _documents, postgres.ConnectionString, zookeeper.Server, run.Nodes).WaitAsync(RunDeadline);
+            var stage = "running";
+            try
+            {
+                // Every wait inside has its own deadline; this one turns a wait that has none into a failure with the story.
+                var verdict = await cluster.RunAsync(run.Ops).WaitAsync(RunDeadline);
+                Assert.True(verdict.Holds, $"Run {i + 1} of {count}: {run}{Environment.NewLine}{verdict}{Environment.NewLine}{cluster.Trace.Tail(150)}");
+                output.WriteLine($"run {i + 1}: {run.Nodes} nodes, {run.Ops.Count} operations, {cluster.Summary}");
+                stage = "shutting down";
+                await cluster.DisposeAsync().AsTask().WaitAsync(RunDeadline);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"Run {i + 1} of {count} was still {stage} after {RunDeadline}: {run}{Environment.NewLine}{cluster.Trace.Tail(150)}");
+            }
         }
         output.WriteLine($"{count} runs of up to {maxOps} operations in {clock.Elapsed.TotalSeconds:F1} s");
     }
