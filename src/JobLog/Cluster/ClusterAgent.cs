@@ -63,10 +63,21 @@ public sealed partial class ClusterAgent(
     /// </summary>
     public async Task OnReconnectedAsync(CancellationToken cancellationToken)
     {
-        if (client.Current is null)
+        if (client.Current is not { } session)
             return;
         status.SetZooKeeper(ZooKeeperLink.Connected);
-        await feed.ResyncAsync(cancellationToken);
+        try
+        {
+            // The client re-arms the watch on jobs/ ahead of any request of the new connection, and the server serves a
+            // session's requests in order: once this answer is here the watch is armed again, so every change mirrored
+            // after the store is read below is notified. Reading the store first would leave a window in which a change
+            // committed after the read and mirrored before the re-arm reached this node by neither path.
+            await feed.WaitUntilWatchedAsync(session, cancellationToken);
+        }
+        finally
+        {
+            await feed.ResyncAsync(cancellationToken);
+        }
         if (await leadership.CheckAsync(cancellationToken))
             LogLeadership(logger, leadership.IsLeader, leadership.Epoch);
         await membership.CheckAsync(cancellationToken);

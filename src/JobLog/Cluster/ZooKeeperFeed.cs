@@ -19,6 +19,10 @@ public sealed partial class ZooKeeperFeed(ClusterPaths paths, ScheduleFeed feed,
     public Task WatchAsync(IZooKeeperClient client, CancellationToken cancellationToken) =>
         client.AddWatchAsync(paths.Jobs, AddWatchMode.PersistentRecursive, cancellationToken);
 
+    /// <summary>Returns once the server has handled everything this session sent before, the watch's re-arming included.</summary>
+    public Task WaitUntilWatchedAsync(IZooKeeperClient client, CancellationToken cancellationToken) =>
+        client.ExistsAsync(paths.Jobs, false, cancellationToken);
+
     /// <summary>Handles one watch event; events about anything but a job's znode are not this feed's and are ignored.</summary>
     public async Task HandleAsync(IZooKeeperClient client, WatchEvent watchEvent, CancellationToken cancellationToken)
     {
