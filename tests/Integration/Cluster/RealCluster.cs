@@ -220,7 +220,11 @@ internal sealed class RealCluster : IAsyncDisposable
     {
         try
         {
-            await node.Parts.Agent.TickAsync(ZooKeeperTest.Timeout());
+            // A node that dies at one of the tick's calls never gets that call's answer (kill -9): the tick stops there.
+            var tick = node.Parts.Agent.TickAsync(ZooKeeperTest.Timeout());
+            await Eventually(() => tick.IsCompleted || node.Life.Dead, AnswerPatience, $"{node} to finish a tick");
+            if (tick.IsCompleted)
+                await tick;
         }
         catch (ZooKeeperException e)
         {
