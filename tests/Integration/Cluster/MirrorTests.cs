@@ -121,6 +121,38 @@ public sealed class MirrorTests(ZooKeeperFixture zookeeper) : IAsyncLifetime
         Assert.Equal(0, node.Status.TailSequence);
     }
 
+    [Fact]
+    public async Task Under_a_chroot_the_relay_mirrors_inside_it_and_a_node_applies_from_there()
+    {
+        var chroot = ZooKeeperFixture.UniquePath("chroot");
+        await _client.CreateAsync(chroot, Array.Empty<byte>(), CreateMode.Persistent, null, Timeout());
+        var paths = new ClusterPaths("/joblog");
+        await using var writer = await ConnectAsync(zookeeper.ConnectionString + chroot);
+        await using var reader = await ConnectAsync(zookeeper.ConnectionString + chroot);
+        await ClusterLayout.EnsureAsync(writer, paths, Timeout());
+        var node = CatchUpNode.Over(_store);
+        await node.CatchUp.LoadAsync(Timeout());
+        var feed = new ZooKeeperFeed(paths, node.Feed, node.CatchUp, NullLogger<ZooKeeperFeed>.Instance);
+        var events = reader.WatchEvents(Timeout()).GetAsyncEnumerator();
+        await feed.WatchAsync(reader, Timeout());
+        var job = JobId.Parse("rooted");
+        await AppendHistoryAsync(job, changes: 2);
+
+        var relay = new MirrorRelay(
+            paths, new JobMirror(paths, _store, NullLogger<JobMirror>.Instance), _store, new ScheduleHolder(),
+            Microsoft.Extensions.Options.Options.Create(new ClusterOptions()), NullLogger<MirrorRelay>.Instance);
+        await relay.RelayOnceAsync(writer, Timeout());
+        var expected = Schedule.Fold((await _store.ReadAllAsync(0, 100, Timeout())).Events);
+        while (ScheduleDigest.Of(node.Holder.Current) != ScheduleDigest.Of(expected))
+        {
+            Assert.True(await events.MoveNextAsync(), "the watch stream ended before the node caught up");
+            await feed.HandleAsync(reader, events.Current, Timeout());
+        }
+
+        Assert.Equal(2, (await _client.ExistsAsync($"{chroot}/joblog/jobs/rooted", false, Timeout()))!.Version);
+        Assert.Equal(0, node.Status.TailSequence);
+    }
+
     private async Task<IReadOnlyList<RecordedEvent>> AppendHistoryAsync(JobId job, int changes)
     {
         var definition = new JobDefinition("n", "0 3 * * *", "UTC",
