@@ -36,14 +36,11 @@ internal sealed class RealCluster : IAsyncDisposable
     private readonly RealNode?[] _nodes;
     private readonly List<ZooKeeperClient>[] _leftBehind;
     private readonly List<RealNode> _processes = [];
-    private readonly List<(RealNode Writer, string Operation, Task<CommandResult> Answer)> _unanswered = [];
     private readonly List<Task> _deathWork = [];
-    private readonly List<Acknowledged> _acknowledged = [];
     private readonly LeadershipLog _leadership = new(strict: false);
     private readonly ClusterVerdict _verdict = new();
     private readonly Lock _deaths = new();
-    private readonly Dictionary<string, int> _refused = [];
-    private int _unansweredByDeath;
+    private readonly AnsweredWrites _writes;
     private int _variant;
 
     private RealCluster(HoldingMartenStore store, ZooKeeperServer server, ZooKeeperClient observer, string root, int nodes)
@@ -54,14 +51,15 @@ internal sealed class RealCluster : IAsyncDisposable
         _paths = new ClusterPaths(root);
         _nodes = new RealNode?[nodes];
         _leftBehind = [.. Enumerable.Range(0, nodes).Select(_ => new List<ZooKeeperClient>())];
+        _writes = new AnsweredWrites(Trace, _verdict);
     }
 
     public TraceLog Trace { get; } = new();
 
     /// <summary>How the writes were answered, how many processes ran.</summary>
     public string Summary =>
-        $"{_acknowledged.Count} writes acknowledged, {string.Join(", ", _refused.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Value} {r.Key}"))}"
-        + $"{(_refused.Count == 0 ? "" : ", ")}{_unansweredByDeath} unanswered (writer died), {_processes.Count} processes";
+        $"{_writes.Acknowledged.Count} writes acknowledged, {_writes.RefusalSummary}"
+        + $"{(_writes.RefusalSummary.Length == 0 ? "" : ", ")}{_writes.UnansweredByDeath} unanswered (writer died), {_processes.Count} processes";
 
     public static async Task<RealCluster> StartAsync(
         MartenJobEventStore marten, IDocumentStore documents, string postgres, ZooKeeperServer server, int nodes)
@@ -90,7 +88,7 @@ internal sealed class RealCluster : IAsyncDisposable
             Trace.Step = "checks";
             var live = Live().Select(n => (n.Id, n.Parts.Holder.Current)).ToList();
             await ClusterChecks.CheckAsync(
-                _verdict, _store, live, _acknowledged, _processes.Select(p => p.Parts.Applied), _leadership,
+                _verdict, _store, live, _writes.Acknowledged, _processes.Select(p => p.Parts.Applied), _leadership,
                 ZooKeeperTest.Timeout());
         }
         return _verdict;
@@ -196,7 +194,7 @@ internal sealed class RealCluster : IAsyncDisposable
         using (hold is null ? null : _store.HoldFor(hold))
             answer = ClusterJobs.SendAsync(node.Parts.Commands, write.Change, job, expected, _variant++, CancellationToken.None);
         hold?.Answer = answer;
-        _unanswered.Add((node, $"{Trace.Step}: {write} (expected version {expected})", answer));
+        _writes.Add(node.Id, node.ToString(), node.Life, $"{Trace.Step}: {write} (expected version {expected})", answer);
         // The write answers, or its append is held, or its writer died in it; an append to a job whose row a held
         // transaction locks waits for that one, and the write stays in flight.
         await Eventually(
@@ -269,9 +267,9 @@ internal sealed class RealCluster : IAsyncDisposable
             {
                 foreach (var held in _store.Held)
                     await CommitHeldAsync(held);
-                Sweep();
-                return _store.Held.Count == 0 && _unanswered.All(w => w.Answer.IsCompleted || w.Writer.Life.Dead);
-            }, Patience, () => $"every append in flight to finish and its writer to answer; still open: {_store.Held.Count}, unanswered: {_unanswered.Count}");
+                _writes.Collect();
+                return _store.Held.Count == 0 && _writes.AllSettled;
+            }, Patience, () => $"every append in flight to finish and its writer to answer; still open: {_store.Held.Count}, unanswered: {_writes.PendingCount}");
             for (var i = 0; i < _nodes.Length; i++)
                 await ExpireLeftBehindAsync(i);
             string why = "";
@@ -317,40 +315,8 @@ internal sealed class RealCluster : IAsyncDisposable
 
     private void AfterStep()
     {
-        Sweep();
+        _writes.Collect();
         _leadership.Observe(Leaders(), Trace.Step);
-    }
-
-    private void Sweep()
-    {
-        foreach (var pending in _unanswered.ToList())
-        {
-            var (writer, operation, answer) = pending;
-            if (answer.IsCompletedSuccessfully)
-            {
-                _unanswered.Remove(pending);
-                if (answer.Result is JobChanged changed)
-                {
-                    _acknowledged.Add(new Acknowledged(writer.Id, operation, changed.Recorded));
-                    Trace.Add($"{writer} acknowledged {changed.Recorded.Job} v{changed.Recorded.Version} #{changed.Recorded.Sequence}");
-                }
-                else
-                {
-                    var kind = answer.Result.GetType().Name;
-                    _refused[kind] = _refused.GetValueOrDefault(kind) + 1;
-                }
-            }
-            else if (answer.IsFaulted)
-            {
-                _unanswered.Remove(pending);
-                _verdict.Add(ClusterVerdict.Steps, $"{operation} failed: {answer.Exception!.InnerException!.GetType().Name}: {answer.Exception.InnerException.Message}");
-            }
-            else if (writer.Life.Dead)
-            {
-                _unanswered.Remove(pending);
-                _unansweredByDeath++;
-            }
-        }
     }
 
     private List<(string Node, long Epoch)> Leaders() =>

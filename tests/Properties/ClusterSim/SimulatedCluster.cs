@@ -33,11 +33,10 @@ internal sealed class SimulatedCluster
     private readonly SimulatedNode?[] _nodes;
     private readonly List<InMemoryZooKeeperClient>[] _leftBehind;
     private readonly List<SimulatedNode> _processes = [];
-    private readonly List<(SimulatedNode Writer, string Operation, Task<CommandResult> Answer)> _unanswered = [];
-    private readonly List<Acknowledged> _acknowledged = [];
     private readonly LeadershipLog _leadership = new(strict: true);
     private readonly ClusterVerdict _verdict = new();
     private readonly TraceLog _trace = new();
+    private readonly AnsweredWrites _writes;
     private int _variant;
 
     private SimulatedCluster(int nodes)
@@ -46,6 +45,7 @@ internal sealed class SimulatedCluster
         _store = new HoldingStore(new InMemoryJobEventStore(_clock));
         _nodes = new SimulatedNode?[nodes];
         _leftBehind = [.. Enumerable.Range(0, nodes).Select(_ => new List<InMemoryZooKeeperClient>())];
+        _writes = new AnsweredWrites(_trace, _verdict);
     }
 
     /// <summary>What the store holds, what every process acknowledged and how the run ended; for tests that compare runs.</summary>
@@ -94,7 +94,7 @@ internal sealed class SimulatedCluster
             await CheckQuiescedAsync();
             var live = Live().Select(n => (n.Id, n.Parts.Holder.Current)).ToList();
             await ClusterChecks.CheckAsync(
-                _verdict, _store, live, _acknowledged, _processes.Select(p => p.Parts.Applied), _leadership, CancellationToken.None);
+                _verdict, _store, live, _writes.Acknowledged, _processes.Select(p => p.Parts.Applied), _leadership, CancellationToken.None);
         }
         Fingerprint = await FingerprintAsync();
     }
@@ -308,7 +308,7 @@ internal sealed class SimulatedCluster
         }
         if (!answer.IsCompleted && _store.Held.Count == heldBefore && !node.Crashed)
             throw new InvalidOperationException($"The write '{write}' did not finish at once and its append is not held.");
-        _unanswered.Add((node, $"{_trace.Step}: {write} (expected version {expected})", answer));
+        _writes.Add(node.Id, node.ToString(), node.Life, $"{_trace.Step}: {write} (expected version {expected})", answer);
     }
 
     private async Task CommitHeldAsync(HeldAppend held)
@@ -356,32 +356,7 @@ internal sealed class SimulatedCluster
     {
         foreach (var node in Live())
             await ReactAsync(node);
-        foreach (var pending in _unanswered.ToList())
-        {
-            var (writer, operation, answer) = pending;
-            if (answer.IsCompletedSuccessfully)
-            {
-                _unanswered.Remove(pending);
-                if (answer.Result is JobChanged changed)
-                {
-                    _acknowledged.Add(new Acknowledged(writer.Id, operation, changed.Recorded));
-                    _trace.Add($"{writer} acknowledged {changed.Recorded.Job} v{changed.Recorded.Version} #{changed.Recorded.Sequence}");
-                }
-                else
-                {
-                    _trace.Add($"{writer} answered {answer.Result.GetType().Name}");
-                }
-            }
-            else if (answer.IsFaulted)
-            {
-                _unanswered.Remove(pending);
-                _verdict.Add(ClusterVerdict.Steps, $"{operation} failed: {answer.Exception!.InnerException!.GetType().Name}: {answer.Exception.InnerException.Message}");
-            }
-            else if (writer.Crashed)
-            {
-                _unanswered.Remove(pending);
-            }
-        }
+        _writes.Collect();
         var leaders = Live().Where(n => n.Parts.Leadership.IsLeader).Select(n => (n.Id, n.Parts.Leadership.Epoch)).ToList();
         _leadership.Observe(leaders, _trace.Step);
     }
@@ -488,7 +463,7 @@ internal sealed class SimulatedCluster
     {
         var everything = await _store.ReadAllAsync(0, int.MaxValue, CancellationToken.None);
         var schedules = string.Join(",", Live().Select(n => $"{n.Id}:{ScheduleDigest.Of(n.Parts.Holder.Current)}"));
-        var acknowledged = string.Join(",", _acknowledged.Select(a => $"{a.Recorded.Job}/{a.Recorded.Version}/{a.Recorded.Sequence}"));
+        var acknowledged = string.Join(",", _writes.Acknowledged.Select(a => $"{a.Recorded.Job}/{a.Recorded.Version}/{a.Recorded.Sequence}"));
         return $"events {everything.Events.Count} to #{everything.Next}; zxid {_zookeeper.Zxid}; {schedules}; acknowledged {acknowledged}; {_verdict}";
     }
 
