@@ -1,0 +1,68 @@
+using JobLog.Model;
+
+namespace JobLog.Dispatch;
+
+/// <summary>
+/// Where runs are claimed and recorded (PostgreSQL in a node; one in memory for tests). Every write a dispatcher makes
+/// names its leadership epoch and is refused with <see cref="FencedException"/> once a larger epoch has taken over,
+/// so a deposed leader that still believes it leads can neither claim nor begin a call.
+/// </summary>
+public interface IRunStore
+{
+    /// <summary>
+    /// Raises the fence to <paramref name="epoch"/> as a new leader starts dispatching. Throws <see cref="FencedException"/>
+    /// when a larger epoch holds it already.
+    /// </summary>
+    Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims occurrences under a uniqueness constraint on (job, scheduled instant) for scheduled and catch-up runs: each
+    /// occurrence is claimed at most once, whoever asks. Returns one result per claim, in order.
+    /// </summary>
+    Task<IReadOnlyList<ClaimResult>> ClaimAsync(
+        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that attempt <paramref name="attempt"/> of a run the caller owns begins now, before the request is sent.
+    /// False when the run is no longer the caller's to call (it has an outcome, or a new leader took it over).
+    /// </summary>
+    Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records a run's outcome; the first outcome recorded stands (false when the run had one already).</summary>
+    Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records outcomes that need no call (skipped, misfired, refused before any attempt) for occurrences nobody claimed
+    /// yet: claim and outcome in one write, under the same uniqueness and fence as <see cref="ClaimAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken);
+
+    /// <summary>For every job with a scheduled or catch-up run: the latest scheduled instant recorded (where catch-up starts).</summary>
+    Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs claimed but without an outcome, whoever claimed them (what a new leader resolves).</summary>
+    Task<IReadOnlyList<RunRecord>> UnfinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes over an unfinished run of a deposed epoch that never began an attempt, so it can be dispatched by the caller.
+    /// Null when it is not in that state any more.
+    /// </summary>
+    Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records a manual trigger, unclaimed, for the leader to dispatch; any node may call this.</summary>
+    Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Manual triggers no dispatcher has claimed yet, oldest first.</summary>
+    Task<IReadOnlyList<RunRecord>> PendingTriggersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Claims a pending trigger for the caller; null when it was claimed already.</summary>
+    Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Waits until a trigger may have been requested (a notification) or the token is cancelled; may return early.</summary>
+    Task WaitForTriggerAsync(CancellationToken cancellationToken);
+
+    Task<RunRecord?> GetAsync(long runId, CancellationToken cancellationToken);
+
+    Task<RunPage> QueryAsync(RunQuery query, CancellationToken cancellationToken);
+}
