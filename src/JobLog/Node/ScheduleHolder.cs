@@ -16,8 +16,15 @@ public sealed class ScheduleHolder
 
     private readonly Lock _write = new();
     private volatile Schedule _current = Schedule.Empty;
+    private volatile TaskCompletionSource _changed = NewSignal();
 
     public Schedule Current => _current;
+
+    /// <summary>
+    /// Completes when the schedule is next replaced (the dispatcher waits on it beside its timer, so a job added, resumed
+    /// or changed is due at once rather than at its next poll). Take it before reading <see cref="Current"/>.
+    /// </summary>
+    public Task Changed => _changed.Task;
 
     /// <summary>Called under the write lock for every event that becomes part of the schedule, in the order applied.</summary>
     public Action<RecordedEvent>? AppliedObserver { get; set; }
@@ -33,6 +40,7 @@ public sealed class ScheduleHolder
             if (events.Count >= BulkThreshold && events.Count * JobsPerBulkEvent >= _current.Count)
             {
                 _current = _current.ApplyAll(events, out var gaps, applied);
+                Signal(applied);
                 Observe(applied);
                 return new FoldOutcome(applied, gaps);
             }
@@ -49,9 +57,21 @@ public sealed class ScheduleHolder
                     (found ??= []).Add(recorded);
             }
             _current = schedule;
+            Signal(applied);
             Observe(applied);
             return new FoldOutcome(applied, found ?? (IReadOnlyList<RecordedEvent>)[]);
         }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Signal(List<RecordedEvent> applied)
+    {
+        if (applied.Count == 0)
+            return;
+        var fired = _changed;
+        _changed = NewSignal();
+        fired.TrySetResult();
     }
 
     private void Observe(List<RecordedEvent> applied)

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace JobLog.Dispatch;
+
+/// <summary>How the leader dispatches (section <c>JobLog:Dispatch</c>).</summary>
+public sealed class DispatchOptions
+{
+    public const string Section = "JobLog:Dispatch";
+
+    /// <summary>False: this node never dispatches, even when it leads (for nodes that only serve the API).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>At most this many missed occurrences of one job run as catch-up runs under <c>fireAll</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxCatchUpRuns { get; set; } = 100;
+
+    /// <summary>
+    /// Missed occurrences older than a job's catch-up window are recorded one by one up to this many; beyond it, one
+    /// misfired run stands for all of them and says how many there were.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxMisfireRecords { get; set; } = 1000;
+
+    /// <summary>How often the leader looks for manual triggers besides the store's notifications.</summary>
+    [Range(0.01, 3600)]
+    public double TriggerPollSeconds { get; set; } = 1;
+
+    /// <summary>How often a node checks whether it leads (and with which epoch) while it is not dispatching.</summary>
+    [Range(0.01, 60)]
+    public double LeadershipPollSeconds { get; set; } = 0.2;
+
+    /// <summary>
+    /// The longest a new leader waits for a deposed leader's call in progress to end before it records the run as in
+    /// doubt (the wait is otherwise the job's timeout times its remaining attempts plus its backoff).
+    /// </summary>
+    [Range(0, 86_400)]
+    public double MaxInDoubtWaitSeconds { get; set; } = 600;
+
+    /// <summary>Occurrences claimed in one statement at most; a larger tick is claimed in several.</summary>
+    [Range(1, 100_000)]
+    public int ClaimBatchSize { get; set; } = 1000;
+
+    public TimeSpan TriggerPoll => TimeSpan.FromSeconds(TriggerPollSeconds);
+
+    public TimeSpan LeadershipPoll => TimeSpan.FromSeconds(LeadershipPollSeconds);
+
+    public TimeSpan MaxInDoubtWait => TimeSpan.FromSeconds(MaxInDoubtWaitSeconds);
+}

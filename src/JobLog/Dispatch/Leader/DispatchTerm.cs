@@ -1,0 +1,585 @@
+using System.Collections.Immutable;
+using JobLog.Model;
+using JobLog.Node;
+using JobLog.Store;
+using Microsoft.Extensions.Logging;
+
+namespace JobLog.Dispatch.Leader;
+
+/// <summary>
+/// One leadership term of the dispatcher: the take-over (fence, unfinished runs, misfires), then ticks that claim what is
+/// due and hand it to deliveries, and the claiming of manual triggers. Ticks and trigger polls are called by one loop
+/// each; deliveries run as tasks of their own and never hold a tick up. A <see cref="FencedException"/> from any write
+/// ends the term: it is rethrown from the call that met it, and a delivery that meets it reports it through
+/// <c>onFenced</c> so the owner stops the term at once.
+/// </summary>
+public sealed partial class DispatchTerm
+{
+    private readonly string _node;
+    private readonly IRunStore _runs;
+    private readonly IWebhookSender _sender;
+    private readonly ScheduleHolder _schedule;
+    private readonly IJobEventStore _events;
+    private readonly TimeProvider _clock;
+    private readonly DispatchOptions _options;
+    private readonly InFlightDeliveries _inFlight;
+    private readonly ILogger _logger;
+    private readonly Action<FencedException> _onFenced;
+    private readonly CancellationToken _deliveries;
+
+    // The due queue: each due job's next occurrence. Queue items carry a stamp; an item whose stamp is not the job's
+    // current one was superseded (the job changed) and is dropped when it comes up.
+    private readonly Dictionary<JobId, DueJob> _due = [];
+    private readonly PriorityQueue<(JobId Job, long Stamp), (DateTimeOffset At, string Id)> _queue = new(DueOrder.Instance);
+    private readonly Dictionary<JobId, DateTimeOffset> _handledUpTo = [];
+    private Schedule? _seen;
+    private DateTimeOffset _start;
+    private long _stamp;
+    private volatile bool _fenced;
+    private long _lastLatenessTicks = -1;
+
+    public DispatchTerm(
+        string node,
+        long epoch,
+        IRunStore runs,
+        IWebhookSender sender,
+        ScheduleHolder schedule,
+        IJobEventStore events,
+        TimeProvider clock,
+        DispatchOptions options,
+        InFlightDeliveries inFlight,
+        ILogger logger,
+        Action<FencedException> onFenced,
+        CancellationToken deliveries)
+    {
+        _node = node;
+        Epoch = epoch;
+        _runs = runs;
+        _sender = sender;
+        _schedule = schedule;
+        _events = events;
+        _clock = clock;
+        _options = options;
+        _inFlight = inFlight;
+        _logger = logger;
+        _onFenced = onFenced;
+        _deliveries = deliveries;
+    }
+
+    public long Epoch { get; }
+
+    /// <summary>True once a write of this term was refused by a larger epoch's fence: it claims and begins nothing more.</summary>
+    public bool Fenced => _fenced;
+
+    public bool Started { get; private set; }
+
+    public int DueQueueLength { get; private set; }
+
+    public TimeSpan? LastLateness
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastLatenessTicks);
+            return ticks >= 0 ? TimeSpan.FromTicks(ticks) : null;
+        }
+    }
+
+    /// <summary>
+    /// Takes over: raises the fence to this epoch, resolves the runs earlier leaders left unfinished, records or runs the
+    /// occurrences nobody dispatched (the misfire plans), and builds the due queue from the occurrences after now.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Fence(() => _runs.TakeOverAsync(_node, Epoch, cancellationToken));
+        var now = _clock.GetUtcNow();
+        _start = now;
+        var schedule = _schedule.Current;
+        await ResolveUnfinishedAsync(schedule, now, cancellationToken);
+        var latest = await _runs.LatestScheduledAsync(cancellationToken);
+        await PlanMisfiresAsync(schedule, latest, now, cancellationToken);
+        foreach (var (job, at) in latest)
+            _handledUpTo[job] = at > now ? at : now;
+        Sync(schedule);
+        Started = true;
+        LogTookOver(_logger, _node, Epoch, _due.Count);
+    }
+
+    /// <summary>
+    /// Applies schedule changes to the due queue, claims every occurrence due by now (in batches) and starts their
+    /// deliveries. Returns the instant the next occurrence is due, null when none is.
+    /// </summary>
+    public async Task<DateTimeOffset?> TickAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFenced();
+        Sync(_schedule.Current);
+        var now = _clock.GetUtcNow();
+        var batch = new List<(JobState Job, DateTimeOffset At)>();
+        while (_queue.TryPeek(out var item, out var priority) && priority.At <= now)
+        {
+            _queue.Dequeue();
+            if (!_due.TryGetValue(item.Job, out var due) || due.Stamp != item.Stamp)
+                continue;
+            batch.Add((due.Job, due.Next));
+            _handledUpTo[item.Job] = due.Next;
+            if (due.Times.MoveNext())
+                Enqueue(due with { Next = due.Times.Current });
+            else
+                _due.Remove(item.Job);
+            if (batch.Count >= _options.ClaimBatchSize)
+            {
+                await DispatchAsync(batch, now, cancellationToken);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+            await DispatchAsync(batch, now, cancellationToken);
+        DueQueueLength = _due.Count;
+        return NextDue();
+    }
+
+    /// <summary>Claims the manual triggers waiting for a leader and starts their deliveries.</summary>
+    public async Task PollTriggersAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFenced();
+        foreach (var pending in await _runs.PendingTriggersAsync(cancellationToken))
+        {
+            ThrowIfFenced();
+            var claimed = await Fence(() => _runs.ClaimTriggerAsync(pending.Id, _node, Epoch, _clock.GetUtcNow(), cancellationToken));
+            if (claimed is not null)
+                StartDelivery(claimed, definition: null);
+        }
+    }
+
+    private DateTimeOffset? NextDue()
+    {
+        while (_queue.TryPeek(out var item, out var priority))
+        {
+            if (_due.TryGetValue(item.Job, out var due) && due.Stamp == item.Stamp)
+                return priority.At;
+            _queue.Dequeue();
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Brings the due queue in line with a schedule snapshot: a job no longer due leaves it (it stops firing at its next
+    /// occurrence), a job new, changed or due again gets its next occurrence after the later of what was handled for it
+    /// and its change.
+    /// </summary>
+    private void Sync(Schedule schedule)
+    {
+        if (ReferenceEquals(schedule, _seen))
+            return;
+        var previous = _seen;
+        _seen = schedule;
+        foreach (var job in schedule.Jobs)
+        {
+            if (previous?.Find(job.Id) is { } before && ReferenceEquals(before, job))
+                continue;
+            if (!job.IsDue)
+            {
+                _due.Remove(job.Id);
+                continue;
+            }
+            if (CronTiming.ForStored(job.Definition.Cron, job.Definition.TimeZone) is not { } timing)
+            {
+                _due.Remove(job.Id);
+                continue;
+            }
+            var after = _handledUpTo.TryGetValue(job.Id, out var handled) ? handled : _start;
+            if (job.UpdatedAt > after)
+                after = job.UpdatedAt;
+            var times = timing.OccurrencesAfter(after).GetEnumerator();
+            if (times.MoveNext())
+                Enqueue(new DueJob(job, times, times.Current, 0));
+            else
+                _due.Remove(job.Id);
+        }
+        DueQueueLength = _due.Count;
+    }
+
+    private void Enqueue(DueJob due)
+    {
+        var stamped = due with { Stamp = ++_stamp };
+        _due[due.Job.Id] = stamped;
+        _queue.Enqueue((due.Job.Id, stamped.Stamp), (stamped.Next, due.Job.Id.Value));
+    }
+
+    /// <summary>One tick's due occurrences: the concurrency policy, one claim for all, then a delivery per run claimed.</summary>
+    private async Task DispatchAsync(List<(JobState Job, DateTimeOffset At)> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claims = new List<OccurrenceClaim>();
+        var definitions = new Dictionary<OccurrenceClaim, JobState>();
+        var skipped = new List<(OccurrenceClaim Claim, string Reason)>();
+        // The last occurrence of a job in this batch that is going to run, so a later one in the same batch sees it.
+        var runningInBatch = new Dictionary<JobId, int>();
+        foreach (var (job, at) in batch)
+        {
+            var claim = new OccurrenceClaim(job.Id, job.Version, at, RunKind.Scheduled);
+            var policy = JobPolicies.Of(job.Definition).Concurrency;
+            var inFlight = _inFlight.LatestScheduledOf(job.Id);
+            if (runningInBatch.TryGetValue(job.Id, out var earlier))
+            {
+                if (policy == ConcurrencyPolicy.Forbid)
+                {
+                    skipped.Add((claim, $"previous run (occurrence {OccurrenceKeys.OccurrenceText(claims[earlier].ScheduledAt)}) still in flight; concurrency policy forbid"));
+                    continue;
+                }
+                if (policy == ConcurrencyPolicy.Replace)
+                {
+                    // Neither was called yet: the earlier one is replaced before it starts.
+                    skipped.Add((claims[earlier] with { }, $"replaced by the occurrence at {OccurrenceKeys.OccurrenceText(at)} before it was called"));
+                    definitions.Remove(claims[earlier]);
+                    claims[earlier] = claim;
+                    definitions[claim] = job;
+                    continue;
+                }
+            }
+            else if (inFlight is { } running && policy == ConcurrencyPolicy.Forbid)
+            {
+                skipped.Add((claim, $"previous run {running.Run.Id} (occurrence {OccurrenceKeys.OccurrenceText(running.Run.ScheduledAt)}) still in flight; concurrency policy forbid"));
+                continue;
+            }
+            runningInBatch[job.Id] = claims.Count;
+            claims.Add(claim);
+            definitions[claim] = job;
+        }
+
+        if (claims.Count > 0)
+        {
+            ThrowIfFenced();
+            var results = await Fence(() => _runs.ClaimAsync(claims, _node, Epoch, now, cancellationToken));
+            foreach (var result in results)
+            {
+                if (result.Run is not { } run)
+                    continue; // someone else claimed it: theirs to record
+                var job = definitions[result.Claim];
+                if (JobPolicies.Of(job.Definition).Concurrency == ConcurrencyPolicy.Replace
+                    && _inFlight.LatestScheduledOf(job.Id) is { } replaced)
+                    await ReplaceAsync(replaced.Run, replaced.Cancel, run);
+                StartDelivery(run, job.Definition);
+            }
+        }
+        foreach (var group in skipped.GroupBy(s => s.Reason))
+        {
+            ThrowIfFenced();
+            var completion = new RunCompletion(RunOutcome.Skipped, now, null, group.Key);
+            await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Epoch, cancellationToken));
+        }
+    }
+
+    private async Task ReplaceAsync(RunRecord old, CancellationTokenSource cancel, RunRecord replacement)
+    {
+        var completion = new RunCompletion(
+            RunOutcome.Failed, _clock.GetUtcNow(), null,
+            $"replaced by the occurrence at {OccurrenceKeys.OccurrenceText(replacement.ScheduledAt)}");
+        await _runs.CompleteAsync(old.Id, completion, _deliveries);
+        await cancel.CancelAsync();
+    }
+
+    /// <summary>Starts a run's delivery as a task of its own; the caller never waits for the call.</summary>
+    /// <param name="definition">The job's definition at the run's version when the caller has it; else it is looked up.</param>
+    private void StartDelivery(RunRecord run, JobDefinition? definition)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_deliveries);
+        _inFlight.Add(run, cancel);
+        _ = Task.Run(() => DeliverAsync(run, definition, cancel), CancellationToken.None);
+    }
+
+    private async Task DeliverAsync(RunRecord run, JobDefinition? definition, CancellationTokenSource cancel)
+    {
+        try
+        {
+            var (current, atVersion) = await DefinitionsAsync(run, definition, cancel.Token);
+            var reason = WhyNotCalled(run, current)
+                         ?? (atVersion is null ? $"version {run.JobVersion} of the job is not in the store" : null);
+            if (reason is not null || atVersion is null)
+            {
+                await CompleteAsync(run, RunOutcome.Skipped, null, reason);
+                return;
+            }
+            var lateness = _clock.GetUtcNow() - run.ScheduledAt;
+            if (run.Kind != RunKind.Manual)
+                Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
+            var policy = JobPolicies.Of(atVersion);
+            var request = new DeliveryRequest(
+                run.Job, run.JobVersion, run.ScheduledAt, OccurrenceKeys.IdempotencyKey(run), atVersion.Target, policy.Retry,
+                run.Attempts + 1, (attempt, token) => BeginAttemptAsync(run, attempt, token));
+            var result = await _sender.DeliverAsync(request, cancel.Token);
+            if (result.Abandoned)
+            {
+                LogAbandoned(_logger, run.Id, run.Job.Value);
+                return;
+            }
+            await CompleteAsync(run, result.Outcome, result.HttpStatus, result.Error, result.Attempts);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Replaced (its outcome is recorded already) or the node stops: a run left without an outcome is the next
+            // leader's to resolve.
+        }
+        catch (FencedException e)
+        {
+            OnFenced(e);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(_logger, run.Id, run.Job.Value, e.Message, e);
+            await CompleteQuietlyAsync(run, RunOutcome.Failed, $"dispatcher error: {e.Message}");
+        }
+        finally
+        {
+            _inFlight.Remove(run.Id);
+            cancel.Dispose();
+        }
+    }
+
+    private async Task<bool> BeginAttemptAsync(RunRecord run, int attempt, CancellationToken cancellationToken)
+    {
+        if (_fenced)
+            return false;
+        try
+        {
+            return await _runs.BeginAttemptAsync(run.Id, attempt, _node, Epoch, _clock.GetUtcNow(), cancellationToken);
+        }
+        catch (FencedException e)
+        {
+            OnFenced(e);
+            return false;
+        }
+    }
+
+    /// <summary>Why a claimed run must not be called now: its job was paused or deleted after the claim (manual runs: deleted).</summary>
+    private static string? WhyNotCalled(RunRecord run, JobState? current) => current switch
+    {
+        null => "the job does not exist",
+        { Status: JobStatus.Deleted } => run.Kind == RunKind.Manual
+            ? "the job was deleted before the trigger was dispatched"
+            : "the job was deleted after the occurrence was claimed",
+        { Enabled: false } when run.Kind != RunKind.Manual => "the job was paused after the occurrence was claimed",
+        _ => null,
+    };
+
+    /// <summary>The job as it is now and its definition at the run's version (the call uses the version claimed).</summary>
+    private async Task<(JobState? Current, JobDefinition? AtVersion)> DefinitionsAsync(
+        RunRecord run, JobDefinition? claimed, CancellationToken cancellationToken)
+    {
+        var current = _schedule.Current.Find(run.Job);
+        if (claimed is not null && current is not null)
+            return (current, claimed);
+        IReadOnlyList<RecordedEvent>? stream = null;
+        if (current is null || current.Version < run.JobVersion)
+        {
+            // This node's schedule lags behind the trigger's node: the store knows.
+            stream = await _events.ReadStreamAsync(run.Job, cancellationToken);
+            current = JobEvolution.Replay(stream);
+        }
+        if (claimed is not null)
+            return (current, claimed);
+        if (current is not null && current.Version == run.JobVersion)
+            return (current, current.Definition);
+        stream ??= await _events.ReadStreamAsync(run.Job, cancellationToken);
+        var then = JobEvolution.Replay(stream.Where(e => e.Version <= run.JobVersion));
+        return (current, then?.Version == run.JobVersion ? then.Definition : null);
+    }
+
+    private async Task CompleteAsync(RunRecord run, RunOutcome outcome, int? status, string? error, int? attempts = null)
+    {
+        if (!await _runs.CompleteAsync(run.Id, new RunCompletion(outcome, _clock.GetUtcNow(), status, error), _deliveries))
+            LogAlreadyRecorded(_logger, run.Id, run.Job.Value, outcome);
+        else if (outcome != RunOutcome.Succeeded)
+            LogRecorded(_logger, run.Id, run.Job.Value, outcome, attempts ?? run.Attempts, error);
+    }
+
+    private async Task CompleteQuietlyAsync(RunRecord run, RunOutcome outcome, string error)
+    {
+        try
+        {
+            await CompleteAsync(run, outcome, null, error);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(_logger, run.Id, run.Job.Value, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a deposed leader left without an outcome: one that never began an attempt is adopted and dispatched (or
+    /// misfired outside its catch-up window); one with an attempt begun is in doubt and never sent again: once the
+    /// deposed leader's call can no longer be live (it may still record the real outcome meanwhile), it is recorded failed.
+    /// </summary>
+    private async Task ResolveUnfinishedAsync(Schedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var run in await _runs.UnfinishedAsync(cancellationToken))
+        {
+            if (_inFlight.Contains(run.Id))
+                continue; // this node's own delivery, still running from an earlier term
+            var definition = schedule.Find(run.Job)?.Definition;
+            if (run.Attempts == 0)
+            {
+                var adopted = await Fence(() => _runs.AdoptAsync(run.Id, _node, Epoch, now, cancellationToken));
+                if (adopted is null)
+                    continue;
+                var window = TimeSpan.FromSeconds(JobPolicies.Of(definition ?? DefaultDefinition).CatchUpWindowSeconds);
+                if (adopted.Kind != RunKind.Manual && adopted.ScheduledAt < now - window)
+                    await CompleteAsync(adopted, RunOutcome.Misfired, null,
+                        "claimed by a dispatcher that was lost before calling, and now older than the catch-up window");
+                else
+                    StartDelivery(adopted, adopted.JobVersion == schedule.Find(run.Job)?.Version ? definition : null);
+                continue;
+            }
+            var deadline = LiveUntil(run, definition, now);
+            _ = Task.Run(() => RecordInDoubtAsync(run, deadline), CancellationToken.None);
+        }
+    }
+
+    private static readonly JobDefinition DefaultDefinition = new("", "* * * * *", "UTC",
+        new WebhookTarget("http://localhost/", WebhookTarget.DefaultMethod, ImmutableSortedDictionary<string, string>.Empty, null,
+            WebhookTarget.DefaultTimeoutSeconds));
+
+    /// <summary>When a call a deposed leader began can no longer be running: its attempts' timeouts and backoffs, bounded.</summary>
+    private DateTimeOffset LiveUntil(RunRecord run, JobDefinition? definition, DateTimeOffset now)
+    {
+        var retry = JobPolicies.Of(definition ?? DefaultDefinition).Retry;
+        var timeout = TimeSpan.FromSeconds(definition?.Target.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds);
+        var remaining = Math.Max(1, retry.Attempts - run.Attempts + 1);
+        var budget = timeout * remaining;
+        for (var n = run.Attempts; n < retry.Attempts; n++)
+            budget += TimeSpan.FromSeconds(Math.Min(retry.MaxBackoffSeconds, retry.BackoffSeconds * Math.Pow(2, n - 1)) * 1.5);
+        if (budget > _options.MaxInDoubtWait)
+            budget = _options.MaxInDoubtWait;
+        var from = run.StartedAt ?? run.ClaimedAt ?? now;
+        return from + budget;
+    }
+
+    private async Task RecordInDoubtAsync(RunRecord run, DateTimeOffset deadline)
+    {
+        try
+        {
+            var wait = deadline - _clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait, _clock, _deliveries);
+            if (await _runs.GetAsync(run.Id, _deliveries) is not { Outcome: null } still)
+                return;
+            await CompleteAsync(still, RunOutcome.Failed, null,
+                $"in doubt: dispatcher lost during attempt {still.Attempts}; the target may have received it");
+        }
+        catch (OperationCanceledException) when (_deliveries.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(_logger, run.Id, run.Job.Value, e.Message, e);
+        }
+    }
+
+    private async Task PlanMisfiresAsync(
+        Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limits = MisfireLimits.From(_options);
+        var catchUps = new List<(OccurrenceClaim Claim, JobState Job)>();
+        var misfires = new List<(OccurrenceClaim Claim, string Reason)>();
+        foreach (var job in schedule.Jobs)
+        {
+            if (!job.IsDue)
+                continue;
+            var plan = MisfirePlanner.Plan(job, latest.TryGetValue(job.Id, out var at) ? at : null, now, limits);
+            catchUps.AddRange(plan.CatchUp.Select(t => (new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp), job)));
+            misfires.AddRange(plan.Misfired.Select(m => (new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), m.Reason)));
+        }
+        foreach (var group in misfires.GroupBy(m => m.Reason))
+        {
+            foreach (var chunk in group.Select(m => m.Claim).Chunk(_options.ClaimBatchSize))
+            {
+                var completion = new RunCompletion(RunOutcome.Misfired, now, null, group.Key);
+                await Fence(() => _runs.ResolveWithoutCallAsync(chunk, completion, _node, Epoch, cancellationToken));
+            }
+        }
+        foreach (var chunk in catchUps.Chunk(_options.ClaimBatchSize))
+        {
+            var results = await Fence(() => _runs.ClaimAsync(chunk.Select(c => c.Claim).ToList(), _node, Epoch, now, cancellationToken));
+            foreach (var (result, job) in results.Zip(chunk.Select(c => c.Job)))
+            {
+                if (result.Run is { } run)
+                    StartDelivery(run, job.Definition);
+            }
+        }
+        if (misfires.Count > 0 || catchUps.Count > 0)
+            LogMisfires(_logger, catchUps.Count, misfires.Count);
+    }
+
+    private void ThrowIfFenced()
+    {
+        if (_fenced)
+            throw new FencedException(Epoch, Epoch + 1);
+    }
+
+    private async Task<T> Fence<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (FencedException e)
+        {
+            OnFenced(e);
+            throw;
+        }
+    }
+
+    private async Task Fence(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (FencedException e)
+        {
+            OnFenced(e);
+            throw;
+        }
+    }
+
+    private void OnFenced(FencedException e)
+    {
+        if (_fenced)
+            return;
+        _fenced = true;
+        LogFenced(_logger, Epoch, e.Fence);
+        _onFenced(e);
+    }
+
+    private sealed record DueJob(JobState Job, IEnumerator<DateTimeOffset> Times, DateTimeOffset Next, long Stamp);
+
+    private sealed class DueOrder : IComparer<(DateTimeOffset At, string Id)>
+    {
+        public static readonly DueOrder Instance = new();
+
+        public int Compare((DateTimeOffset At, string Id) a, (DateTimeOffset At, string Id) b)
+        {
+            var byTime = a.At.UtcDateTime.CompareTo(b.At.UtcDateTime);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching with epoch {Epoch}; {DueJobs} jobs due")]
+    private static partial void LogTookOver(ILogger logger, string node, long epoch, int dueJobs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Epoch {Epoch} is fenced off by epoch {Fence}: dispatching stops at once")]
+    private static partial void LogFenced(ILogger logger, long epoch, long fence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Take-over: {CatchUps} catch-up runs started, {Misfires} occurrences recorded as misfired")]
+    private static partial void LogMisfires(ILogger logger, int catchUps, int misfires);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of job {JobId} abandoned: it is no longer this dispatcher's to call")]
+    private static partial void LogAbandoned(ILogger logger, long runId, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of job {JobId}: the delivery failed: {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, long runId, string jobId, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} of job {JobId} had an outcome already; {Outcome} not recorded")]
+    private static partial void LogAlreadyRecorded(ILogger logger, long runId, string jobId, RunOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of job {JobId}: {Outcome} after {Attempts} attempts: {Error}")]
+    private static partial void LogRecorded(ILogger logger, long runId, string jobId, RunOutcome outcome, int attempts, string? error);
+}

@@ -1,0 +1,6 @@
+namespace JobLog.Dispatch.Leader;
+
+public interface IDispatcherState
+{
+    DispatcherSnapshot Snapshot();
+}

@@ -1,0 +1,212 @@
+using JobLog.Node;
+using JobLog.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobLog.Dispatch.Leader;
+
+/// <summary>
+/// Dispatches due occurrences while this node leads: on becoming leader it starts a <see cref="DispatchTerm"/> with the
+/// leadership's epoch (take-over, then the due loop and the trigger loop); the term ends when leadership is lost, the
+/// epoch changes, or a write is fenced off by a larger epoch, after which the node dispatches nothing until it leads
+/// again with an epoch at least that fence. The loops only claim and enqueue; calls run as tasks of their own.
+/// </summary>
+public sealed partial class LeaderDispatcher(
+    IDispatchLeadership leadership,
+    IRunStore runs,
+    IWebhookSender sender,
+    ScheduleHolder schedule,
+    IJobEventStore events,
+    TimeProvider clock,
+    IOptions<DispatchOptions> options,
+    IOptions<NodeOptions> node,
+    InFlightDeliveries inFlight,
+    ILogger<LeaderDispatcher> logger) : BackgroundService, IDispatcherState
+{
+    // A schedule that is silent for long still gets a fresh look now and then (a clock that jumped, a lost wake-up).
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly DispatchOptions _options = options.Value;
+    private readonly string _node = node.Value.NodeId;
+    private volatile DispatchTerm? _term;
+    private long _minimumEpoch = long.MinValue;
+
+    public DispatcherSnapshot Snapshot()
+    {
+        var term = _term;
+        var leading = _options.Enabled && leadership.IsLeader && leadership.Epoch >= Interlocked.Read(ref _minimumEpoch);
+        return new DispatcherSnapshot(
+            leading,
+            term is { Started: true, Fenced: false },
+            term?.Epoch ?? (leading ? leadership.Epoch : null),
+            term?.DueQueueLength ?? 0,
+            inFlight.Count,
+            term?.LastLateness,
+            inFlight.ByJob());
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            LogDisabled(logger);
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!leadership.IsLeader || leadership.Epoch < Interlocked.Read(ref _minimumEpoch))
+            {
+                await DelayAsync(_options.LeadershipPoll, stoppingToken);
+                continue;
+            }
+            var epoch = leadership.Epoch;
+            using var termEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var term = new DispatchTerm(
+                _node, epoch, runs, sender, schedule, events, clock, _options, inFlight, logger,
+                fenced =>
+                {
+                    RaiseMinimumEpoch(fenced.Fence);
+                    try
+                    {
+                        termEnd.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // A delivery of a term that already ended met the fence: nothing left to stop.
+                    }
+                },
+                stoppingToken);
+            _term = term;
+            var watch = WatchLeadershipAsync(epoch, termEnd);
+            try
+            {
+                await RunTermAsync(term, termEnd.Token);
+            }
+            catch (FencedException e)
+            {
+                RaiseMinimumEpoch(e.Fence);
+            }
+            catch (OperationCanceledException) when (termEnd.IsCancellationRequested)
+            {
+                if (!stoppingToken.IsCancellationRequested && !term.Fenced)
+                    LogLeadershipLost(logger, epoch);
+            }
+            catch (Exception e)
+            {
+                // The store is away, say: the term starts again (a take-over is idempotent for the same epoch).
+                LogTermFailed(logger, epoch, e.Message, e);
+                await DelayAsync(RetryDelay, stoppingToken);
+            }
+            finally
+            {
+                await termEnd.CancelAsync();
+                await watch;
+                _term = null;
+            }
+        }
+    }
+
+    private async Task RunTermAsync(DispatchTerm term, CancellationToken cancellationToken)
+    {
+        await term.StartAsync(cancellationToken);
+        var triggers = TriggerLoopAsync(term, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                // Taken before the tick reads the schedule, so a change applied meanwhile wakes the wait below.
+                var changed = schedule.Changed;
+                var next = await term.TickAsync(cancellationToken);
+                var wait = next is { } due ? due - clock.GetUtcNow() : LongestWait;
+                if (wait > LongestWait)
+                    wait = LongestWait;
+                if (wait > TimeSpan.Zero)
+                    await Task.WhenAny(Task.Delay(wait, clock, cancellationToken), changed);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            await triggers.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task TriggerLoopAsync(DispatchTerm term, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await term.PollTriggersAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not (FencedException or OperationCanceledException))
+                {
+                    LogTriggersFailed(logger, e.Message, e);
+                }
+                // A notification wakes it at once; the poll is the safety net for one that was lost.
+                await Task.WhenAny(
+                    runs.WaitForTriggerAsync(cancellationToken),
+                    Task.Delay(_options.TriggerPoll, clock, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (FencedException)
+        {
+            // The term met it too (through the callback) and is ending.
+        }
+    }
+
+    private async Task WatchLeadershipAsync(long epoch, CancellationTokenSource termEnd)
+    {
+        while (!termEnd.IsCancellationRequested)
+        {
+            if (!leadership.IsLeader || leadership.Epoch != epoch)
+            {
+                await termEnd.CancelAsync();
+                return;
+            }
+            await DelayAsync(_options.LeadershipPoll, termEnd.Token);
+        }
+    }
+
+    private void RaiseMinimumEpoch(long fence)
+    {
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _minimumEpoch);
+            if (seen >= fence)
+                return;
+        }
+        while (Interlocked.CompareExchange(ref _minimumEpoch, fence, seen) != seen);
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching is disabled on this node (JobLog:Dispatch:Enabled=false)")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership with epoch {Epoch} ended: dispatching stops")]
+    private static partial void LogLeadershipLost(ILogger logger, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching with epoch {Epoch} failed: {Reason}; taking over again")]
+    private static partial void LogTermFailed(ILogger logger, long epoch, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming manual triggers failed: {Reason}")]
+    private static partial void LogTriggersFailed(ILogger logger, string reason, Exception exception);
+}

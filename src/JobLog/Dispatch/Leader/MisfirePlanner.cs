@@ -1,0 +1,82 @@
+using System.Globalization;
+using JobLog.Model;
+
+namespace JobLog.Dispatch.Leader;
+
+/// <summary>
+/// Decides, as a pure function, what a new leader does with a job's missed occurrences: those after the later of the
+/// latest scheduled instant recorded for the job and the job's last change, up to and including now. Inside the job's
+/// catch-up window its misfire policy applies (fireOnce: the latest runs; skip: none; fireAll: the latest
+/// <see cref="MisfireLimits.MaxCatchUpRuns"/> run); every other one is recorded as misfired, one record each, except that
+/// more than <see cref="MisfireLimits.MaxMisfireRecords"/> older than the window become one record standing for all.
+/// </summary>
+public static class MisfirePlanner
+{
+    public static MisfirePlan Plan(JobState job, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits)
+    {
+        if (!job.IsDue || CronTiming.ForStored(job.Definition.Cron, job.Definition.TimeZone) is not { } timing)
+            return MisfirePlan.Nothing;
+        var policy = JobPolicies.Of(job.Definition);
+        var start = latestRecorded is { } latest && latest > job.UpdatedAt ? latest : job.UpdatedAt;
+        if (start >= now)
+            return MisfirePlan.Nothing;
+        var window = TimeSpan.FromSeconds(Math.Max(0, policy.CatchUpWindowSeconds));
+        var windowStart = now - window;
+
+        var older = new List<DateTimeOffset>();
+        long olderCount = 0;
+        DateTimeOffset? olderFirst = null, olderLast = null;
+        var inWindow = new List<DateTimeOffset>();
+        foreach (var at in timing.OccurrencesAfter(start))
+        {
+            if (at > now)
+                break;
+            if (at >= windowStart)
+            {
+                inWindow.Add(at);
+                continue;
+            }
+            olderCount++;
+            olderFirst ??= at;
+            olderLast = at;
+            if (older.Count <= limits.MaxMisfireRecords)
+                older.Add(at);
+        }
+
+        var misfired = new List<PlannedMisfire>();
+        var windowText = window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        if (olderCount > limits.MaxMisfireRecords)
+        {
+            // Recorded at the last of them, so a later leader's plan starts after every occurrence this record stands for.
+            misfired.Add(new PlannedMisfire(
+                olderLast!.Value,
+                $"missed while no leader dispatched: {olderCount} occurrences from {Text(olderFirst!.Value)} to {Text(olderLast.Value)}, "
+                + $"all older than the catch-up window of {windowText} s; this record stands for all of them",
+                olderCount));
+        }
+        else
+        {
+            misfired.AddRange(older.Select(at => new PlannedMisfire(
+                at, $"missed while no leader dispatched, older than the catch-up window of {windowText} s")));
+        }
+
+        var runs = policy.Misfire switch
+        {
+            MisfirePolicy.Skip => 0,
+            MisfirePolicy.FireOnce => Math.Min(1, inWindow.Count),
+            _ => Math.Min(limits.MaxCatchUpRuns, inWindow.Count),
+        };
+        var notRun = inWindow.Count - runs;
+        var reason = policy.Misfire switch
+        {
+            MisfirePolicy.Skip => "missed while no leader dispatched; misfire policy skip",
+            MisfirePolicy.FireOnce => "missed while no leader dispatched; misfire policy fireOnce runs only the latest, "
+                                      + (runs > 0 ? Text(inWindow[^1]) : "none"),
+            _ => $"missed while no leader dispatched; misfire policy fireAll runs at most the latest {limits.MaxCatchUpRuns}",
+        };
+        misfired.AddRange(inWindow.Take(notRun).Select(at => new PlannedMisfire(at, reason)));
+        return new MisfirePlan(inWindow.Skip(notRun).ToList(), misfired);
+    }
+
+    private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,250 @@
+using JobLog.Model;
+
+namespace JobLog.Dispatch.Runs;
+
+/// <summary>
+/// The run store in memory, with the PostgreSQL store's semantics: a fence every dispatcher write checks, one claim per
+/// (job, scheduled instant) for scheduled and catch-up runs, the first outcome wins, adoption only of runs that never began
+/// an attempt, and a wake-up for manual triggers. Used by nodes on the in-memory event store and by the dispatcher's tests.
+/// </summary>
+public sealed class InMemoryRunStore : IRunStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<RunRecord> _runs = [];
+    private readonly Dictionary<(JobId Job, DateTimeOffset At), long> _occurrences = [];
+    private long _fence;
+    private TaskCompletionSource _triggered = NewSignal();
+
+    /// <summary>The largest epoch that took over (0 before any).</summary>
+    public long Fence
+    {
+        get
+        {
+            lock (_gate)
+                return _fence;
+        }
+    }
+
+    /// <summary>Every run, oldest first (for tests).</summary>
+    public IReadOnlyList<RunRecord> All
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _runs];
+        }
+    }
+
+    public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            _fence = epoch;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
+        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        CheckClaims(claims);
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            IReadOnlyList<ClaimResult> results = claims
+                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, epoch, now, completion: null)))
+                .ToList();
+            return Task.FromResult(results);
+        }
+    }
+
+    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            if (Find(runId) is not { } run
+                || run.Outcome is not null
+                || run.ClaimedBy != node
+                || run.Epoch != epoch
+                || attempt <= run.Attempts)
+                return Task.FromResult(false);
+            Replace(run with { Attempts = attempt, StartedAt = run.StartedAt ?? now });
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Find(runId) is not { Outcome: null } run)
+                return Task.FromResult(false);
+            Replace(run with
+            {
+                Outcome = completion.Outcome,
+                EndedAt = completion.EndedAt,
+                HttpStatus = completion.HttpStatus,
+                Error = completion.Error,
+            });
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken)
+    {
+        CheckClaims(claims);
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            IReadOnlyList<ClaimResult> results = claims
+                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, epoch, completion.EndedAt, completion)))
+                .ToList();
+            return Task.FromResult(results);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyDictionary<JobId, DateTimeOffset> latest = _runs
+                .Where(r => r.Kind != RunKind.Manual)
+                .GroupBy(r => r.Job)
+                .ToDictionary(g => g.Key, g => g.Max(r => r.ScheduledAt));
+            return Task.FromResult(latest);
+        }
+    }
+
+    public Task<IReadOnlyList<RunRecord>> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RunRecord> unfinished = _runs.Where(r => r.InFlight).ToList();
+            return Task.FromResult(unfinished);
+        }
+    }
+
+    public Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            if (Find(runId) is not { Outcome: null, Attempts: 0, ClaimedBy: not null } run
+                || (run.ClaimedBy == node && run.Epoch == epoch))
+                return Task.FromResult<RunRecord?>(null);
+            var adopted = run with { ClaimedBy = node, Epoch = epoch, ClaimedAt = now };
+            Replace(adopted);
+            return Task.FromResult<RunRecord?>(adopted);
+        }
+    }
+
+    public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource fired;
+        RunRecord run;
+        lock (_gate)
+        {
+            run = new RunRecord(
+                _runs.Count + 1, job, jobVersion, at, RunKind.Manual, Guid.NewGuid(),
+                null, null, null, null, null, 0, null, null, null);
+            _runs.Add(run);
+            fired = _triggered;
+            _triggered = NewSignal();
+        }
+        fired.TrySetResult();
+        return Task.FromResult(run);
+    }
+
+    public Task<IReadOnlyList<RunRecord>> PendingTriggersAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RunRecord> pending = _runs
+                .Where(r => r.Kind == RunKind.Manual && r.ClaimedBy is null && r.Outcome is null)
+                .ToList();
+            return Task.FromResult(pending);
+        }
+    }
+
+    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            CheckFence(epoch);
+            if (Find(runId) is not { Kind: RunKind.Manual, ClaimedBy: null, Outcome: null } run)
+                return Task.FromResult<RunRecord?>(null);
+            var claimed = run with { ClaimedBy = node, Epoch = epoch, ClaimedAt = now };
+            Replace(claimed);
+            return Task.FromResult<RunRecord?>(claimed);
+        }
+    }
+
+    public Task WaitForTriggerAsync(CancellationToken cancellationToken)
+    {
+        Task signal;
+        lock (_gate)
+            signal = _triggered.Task;
+        return signal.WaitAsync(cancellationToken);
+    }
+
+    public Task<RunRecord?> GetAsync(long runId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            return Task.FromResult(Find(runId));
+    }
+
+    public Task<RunPage> QueryAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        lock (_gate)
+        {
+            var page = Enumerable.Reverse(_runs)
+                .Where(r => query.Job is not { } job || r.Job == job)
+                .Where(r => query.Before is not { } before || r.Id < before)
+                .Where(r => query.Since is not { } since || r.ScheduledAt >= since)
+                .Where(r => query.Outcome is not { } outcome || r.Outcome == outcome)
+                .Take(query.Limit + 1)
+                .ToList();
+            var more = page.Count > query.Limit;
+            var items = page.Take(query.Limit).ToList();
+            return Task.FromResult(new RunPage(items, more ? items[^1].Id : null));
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void CheckClaims(IReadOnlyList<OccurrenceClaim> claims)
+    {
+        if (claims.Any(c => c.Kind == RunKind.Manual))
+            throw new ArgumentException("Manual runs are requested with RequestTriggerAsync, not claimed as occurrences.", nameof(claims));
+    }
+
+    // Under the gate. Every dispatcher write checks the fence in the same critical section as its change, as the
+    // PostgreSQL store does in one statement, so a take-over can never fall between the check and the write.
+    private void CheckFence(long epoch)
+    {
+        if (_fence > epoch)
+            throw new FencedException(epoch, _fence);
+    }
+
+    private RunRecord? TryInsert(OccurrenceClaim claim, string node, long epoch, DateTimeOffset now, RunCompletion? completion)
+    {
+        var key = (claim.Job, claim.ScheduledAt.ToUniversalTime());
+        if (_occurrences.ContainsKey(key))
+            return null;
+        var run = new RunRecord(
+            _runs.Count + 1, claim.Job, claim.JobVersion, claim.ScheduledAt, claim.Kind, null,
+            node, epoch, now, null, completion?.EndedAt, 0, completion?.Outcome, completion?.HttpStatus, completion?.Error);
+        _runs.Add(run);
+        _occurrences.Add(key, run.Id);
+        return run;
+    }
+
+    private RunRecord? Find(long runId) => runId >= 1 && runId <= _runs.Count ? _runs[(int)(runId - 1)] : null;
+
+    private void Replace(RunRecord run) => _runs[(int)(run.Id - 1)] = run;
+}
