@@ -3,6 +3,7 @@ using JobLog.Api.Api;
 using JobLog.Api.Connections;
 using JobLog.Cluster;
 using JobLog.Commands;
+using JobLog.Dispatch;
 using JobLog.Node;
 using JobLog.Store;
 
@@ -16,7 +17,8 @@ builder.Services
     .AddJobLogStore(configuration)
     .AddJobLogNode(configuration)
     .AddJobLogCommands()
-    .AddJobLogCluster(configuration);
+    .AddJobLogCluster(configuration)
+    .AddJobLogDispatch(configuration);
 
 builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -39,6 +41,7 @@ app.UseMiddleware<BodySizeLimitMiddleware>();
 app.MapOpenApi();
 app.MapJobsApi();
 app.MapEventsApi();
+app.MapRunsApi();
 app.MapScheduleApi();
 app.MapClusterApi();
 app.MapHealthApi();

@@ -19,4 +19,6 @@ public static class ApiLimits
     public const int MaxEventPage = 1000;
     public const int DefaultScheduleCount = 10;
     public const int MaxScheduleCount = 1000;
+    public const int DefaultRunPage = 50;
+    public const int MaxRunPage = 1000;
 }

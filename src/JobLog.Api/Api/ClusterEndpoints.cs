@@ -1,4 +1,5 @@
 using JobLog.Cluster;
+using JobLog.Dispatch.Leader;
 using JobLog.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,12 @@ public static class ClusterEndpoints
     }
 
     public static async Task<Ok<ClusterStatusView>> GetCluster(
-        ClusterAgent agent, ScheduleHolder schedule, SyncStatus status, IOptions<NodeOptions> node, CancellationToken cancellationToken)
+        ClusterAgent agent,
+        ScheduleHolder schedule,
+        SyncStatus status,
+        IDispatcherState dispatcher,
+        IOptions<NodeOptions> node,
+        CancellationToken cancellationToken)
     {
         // Read first, so the digest and count describe a schedule at least as new as the applied sequence reported.
         var appliedSequence = status.AppliedSequence;
@@ -47,6 +53,17 @@ public static class ClusterEndpoints
                 ZooKeeperLink.Expired => "expired",
                 _ => "disconnected",
             },
-            Stale: link is not (ZooKeeperLink.Connected or ZooKeeperLink.NotConfigured) || status.StoreError is not null));
+            Stale: link is not (ZooKeeperLink.Connected or ZooKeeperLink.NotConfigured) || status.StoreError is not null,
+            Dispatcher: DispatcherOf(dispatcher.Snapshot())));
     }
+
+    private static DispatcherView? DispatcherOf(DispatcherSnapshot snapshot) =>
+        snapshot.Leading
+            ? new DispatcherView(
+                snapshot.Dispatching,
+                snapshot.Epoch,
+                snapshot.DueQueueLength,
+                snapshot.InFlight,
+                snapshot.LastLateness?.TotalMilliseconds)
+            : null;
 }

@@ -12,4 +12,5 @@ public sealed record ClusterStatusView(
     int JobCount,
     string Digest,
     [property: JsonPropertyName("zookeeper")] string ZooKeeper,
-    bool Stale);
+    bool Stale,
+    DispatcherView? Dispatcher = null);

@@ -1,3 +1,4 @@
+using JobLog.Dispatch.Leader;
 using JobLog.Node;
 using JobLog.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,7 @@ public static class ScheduleEndpoints
     }
 
     public static Results<Ok<ScheduleView>, ProblemHttpResult> GetSchedule(
-        string? count, string? from, ScheduleHolder schedule, TimeProvider clock)
+        string? count, string? from, ScheduleHolder schedule, IDispatcherState dispatcher, TimeProvider clock)
     {
         var errors = new List<FieldError>();
         var size = RequestInputs.ReadInt(count, "count", ApiLimits.DefaultScheduleCount, 1, ApiLimits.MaxScheduleCount, errors);
@@ -25,8 +26,11 @@ public static class ScheduleEndpoints
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
+        var inFlight = dispatcher.Snapshot().InFlightByJob;
         var items = Occurrences.Next(schedule.Current, start, size)
-            .Select(o => new OccurrenceView(o.Job.Value, o.Version, o.At))
+            .Select(o => new OccurrenceView(
+                o.Job.Value, o.Version, o.At,
+                inFlight.TryGetValue(o.Job, out var run) ? new InFlightView(run.RunId, run.ScheduledAt) : null))
             .ToList();
         return TypedResults.Ok(new ScheduleView(start, items));
     }

@@ -1,0 +1,63 @@
+using JobLog.Dispatch;
+
+namespace JobLog.Api.Api;
+
+/// <summary>One run as the API shows it; <c>outcome</c> is null while it is in flight (or waits for the leader).</summary>
+/// <param name="LatenessMs">How late its first attempt began after its scheduled instant (startedAt - scheduledAt), in milliseconds.</param>
+public sealed record RunView(
+    long Id,
+    string JobId,
+    long JobVersion,
+    DateTimeOffset ScheduledAt,
+    string Kind,
+    string? TriggerId,
+    ClaimedByView? ClaimedBy,
+    DateTimeOffset? ClaimedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    int Attempts,
+    string? Outcome,
+    int? HttpStatus,
+    string? Error,
+    double? LatenessMs)
+{
+    public static RunView From(RunRecord run) => new(
+        run.Id,
+        run.Job.Value,
+        run.JobVersion,
+        run.ScheduledAt,
+        KindName(run.Kind),
+        run.TriggerId?.ToString("N"),
+        run is { ClaimedBy: { } node, Epoch: { } epoch } ? new ClaimedByView(node, epoch) : null,
+        run.ClaimedAt,
+        run.StartedAt,
+        run.EndedAt,
+        run.Attempts,
+        run.Outcome is { } outcome ? OutcomeName(outcome) : null,
+        run.HttpStatus,
+        run.Error,
+        run.StartedAt is { } started ? (started - run.ScheduledAt).TotalMilliseconds : null);
+
+    public static string KindName(RunKind kind) => kind switch
+    {
+        RunKind.Scheduled => "scheduled",
+        RunKind.CatchUp => "catchUp",
+        RunKind.Manual => "manual",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static string OutcomeName(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Succeeded => "succeeded",
+        RunOutcome.Failed => "failed",
+        RunOutcome.TimedOut => "timedOut",
+        RunOutcome.Skipped => "skipped",
+        RunOutcome.Misfired => "misfired",
+        RunOutcome.Refused => "refused",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    /// <summary>The outcome a query names, exactly as the API writes it.</summary>
+    public static RunOutcome? ParseOutcome(string text) =>
+        Enum.GetValues<RunOutcome>().Where(o => OutcomeName(o) == text).Select(o => (RunOutcome?)o).FirstOrDefault();
+}
