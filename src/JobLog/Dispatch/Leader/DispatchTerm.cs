@@ -26,6 +26,7 @@ public sealed partial class DispatchTerm
     private readonly ILogger _logger;
     private readonly Action<FencedException> _onFenced;
     private readonly CancellationToken _deliveries;
+    private readonly Func<JobDefinition, DispatchPolicy> _policyOf;
 
     // The due queue: each due job's next occurrence. Queue items carry a stamp; an item whose stamp is not the job's
     // current one was superseded (the job changed) and is dropped when it comes up.
@@ -50,8 +51,10 @@ public sealed partial class DispatchTerm
         InFlightDeliveries inFlight,
         ILogger logger,
         Action<FencedException> onFenced,
-        CancellationToken deliveries)
+        CancellationToken deliveries,
+        Func<JobDefinition, DispatchPolicy>? policyOf = null)
     {
+        _policyOf = policyOf ?? JobPolicies.Of;
         _node = node;
         Epoch = epoch;
         _runs = runs;
@@ -216,7 +219,7 @@ public sealed partial class DispatchTerm
         foreach (var (job, at) in batch)
         {
             var claim = new OccurrenceClaim(job.Id, job.Version, at, RunKind.Scheduled);
-            var policy = JobPolicies.Of(job.Definition).Concurrency;
+            var policy = _policyOf(job.Definition).Concurrency;
             var inFlight = _inFlight.LatestScheduledOf(job.Id);
             if (runningInBatch.TryGetValue(job.Id, out var earlier))
             {
@@ -254,7 +257,7 @@ public sealed partial class DispatchTerm
                 if (result.Run is not { } run)
                     continue; // someone else claimed it: theirs to record
                 var job = definitions[result.Claim];
-                if (JobPolicies.Of(job.Definition).Concurrency == ConcurrencyPolicy.Replace
+                if (_policyOf(job.Definition).Concurrency == ConcurrencyPolicy.Replace
                     && _inFlight.LatestScheduledOf(job.Id) is { } replaced)
                     await ReplaceAsync(replaced.Run, replaced.Cancel, run);
                 StartDelivery(run, job.Definition);
@@ -301,7 +304,7 @@ public sealed partial class DispatchTerm
             var lateness = _clock.GetUtcNow() - run.ScheduledAt;
             if (run.Kind != RunKind.Manual)
                 Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
-            var policy = JobPolicies.Of(atVersion);
+            var policy = _policyOf(atVersion);
             var request = new DeliveryRequest(
                 run.Job, run.JobVersion, run.ScheduledAt, OccurrenceKeys.IdempotencyKey(run), atVersion.Target, policy.Retry,
                 run.Attempts + 1, (attempt, token) => BeginAttemptAsync(run, attempt, token));
@@ -420,7 +423,7 @@ public sealed partial class DispatchTerm
                 var adopted = await Fence(() => _runs.AdoptAsync(run.Id, _node, Epoch, now, cancellationToken));
                 if (adopted is null)
                     continue;
-                var window = TimeSpan.FromSeconds(JobPolicies.Of(definition ?? DefaultDefinition).CatchUpWindowSeconds);
+                var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
                 if (adopted.Kind != RunKind.Manual && adopted.ScheduledAt < now - window)
                     await CompleteAsync(adopted, RunOutcome.Misfired, null,
                         "claimed by a dispatcher that was lost before calling, and now older than the catch-up window");
@@ -440,7 +443,7 @@ public sealed partial class DispatchTerm
     /// <summary>When a call a deposed leader began can no longer be running: its attempts' timeouts and backoffs, bounded.</summary>
     private DateTimeOffset LiveUntil(RunRecord run, JobDefinition? definition, DateTimeOffset now)
     {
-        var retry = JobPolicies.Of(definition ?? DefaultDefinition).Retry;
+        var retry = _policyOf(definition ?? DefaultDefinition).Retry;
         var timeout = TimeSpan.FromSeconds(definition?.Target.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds);
         var remaining = Math.Max(1, retry.Attempts - run.Attempts + 1);
         var budget = timeout * remaining;
@@ -483,7 +486,7 @@ public sealed partial class DispatchTerm
         {
             if (!job.IsDue)
                 continue;
-            var plan = MisfirePlanner.Plan(job, latest.TryGetValue(job.Id, out var at) ? at : null, now, limits);
+            var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), latest.TryGetValue(job.Id, out var at) ? at : null, now, limits);
             catchUps.AddRange(plan.CatchUp.Select(t => (new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp), job)));
             misfires.AddRange(plan.Misfired.Select(m => (new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), m.Reason)));
         }

@@ -12,11 +12,15 @@ namespace JobLog.Dispatch.Leader;
 /// </summary>
 public static class MisfirePlanner
 {
-    public static MisfirePlan Plan(JobState job, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits)
+    public static MisfirePlan Plan(JobState job, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits) =>
+        Plan(job, JobPolicies.Of(job.Definition), latestRecorded, now, limits);
+
+    /// <summary>As above, under the given policy (the job's own unless a test says otherwise).</summary>
+    public static MisfirePlan Plan(
+        JobState job, DispatchPolicy policy, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits)
     {
         if (!job.IsDue || CronTiming.ForStored(job.Definition.Cron, job.Definition.TimeZone) is not { } timing)
             return MisfirePlan.Nothing;
-        var policy = JobPolicies.Of(job.Definition);
         var start = latestRecorded is { } latest && latest > job.UpdatedAt ? latest : job.UpdatedAt;
         if (start >= now)
             return MisfirePlan.Nothing;

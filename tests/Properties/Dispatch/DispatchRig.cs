@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using JobLog.Dispatch;
+using JobLog.Dispatch.Leader;
+using JobLog.Dispatch.Runs;
+using JobLog.Node;
+using JobLog.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JobLog.Properties.Dispatch;
+
+/// <summary>
+/// What a dispatcher works on, in one process and on a fake clock: the event store and a node's schedule folded from it,
+/// the in-memory run store, and a sender. Terms are made with their own node name, epoch and in-flight deliveries.
+/// </summary>
+public sealed class DispatchRig
+{
+    // A quarter second past the second: changes never coincide with an occurrence (crons fire on whole seconds).
+    public static readonly DateTimeOffset Start = new(2026, 11, 26, 0, 0, 0, 250, TimeSpan.Zero);
+
+    private static readonly Provenance By = new("test", "node-test", null);
+
+    public DispatchRig(bool gated = false)
+    {
+        Clock = new FakeTimeProvider(Start);
+        Events = new InMemoryJobEventStore(Clock);
+        Sender = new RecordingSender(gated);
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public InMemoryJobEventStore Events { get; }
+
+    public ScheduleHolder Schedule { get; } = new();
+
+    public InMemoryRunStore Runs { get; } = new();
+
+    public RecordingSender Sender { get; }
+
+    /// <summary>Every job state the schedule went through, with the instant it began (the event's commit time).</summary>
+    public List<JobState> States { get; } = [];
+
+    public static JobDefinition Definition(string cron) =>
+        new("job", cron, "UTC", new WebhookTarget("http://t.test/", "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5));
+
+    public async Task ChangeAsync(IJobEvent change)
+    {
+        var version = Schedule.Current.VersionOf(change.Job);
+        var outcome = await Events.AppendAsync(change.Job, version, change, CancellationToken.None);
+        var recorded = ((Appended)outcome).Recorded;
+        Schedule.ApplyAll([recorded]);
+        States.Add(Schedule.Current.Find(change.Job)!);
+    }
+
+    public Task AddAsync(string job, string cron) =>
+        ChangeAsync(new JobAdded(JobId.Parse(job), Definition(cron), true, By));
+
+    public Task PauseAsync(JobId job) => ChangeAsync(new JobPaused(job, By));
+
+    public Task ResumeAsync(JobId job) => ChangeAsync(new JobResumed(job, By));
+
+    public Task DeleteAsync(JobId job) => ChangeAsync(new JobDeleted(job, By));
+
+    public Task RestoreAsync(JobId job) => ChangeAsync(new JobRestored(job, By));
+
+    public Task UpdateAsync(JobId job, string cron) => ChangeAsync(new JobUpdated(job, Definition(cron), By));
+
+    public (DispatchTerm Term, InFlightDeliveries InFlight) Term(
+        string node, long epoch, DispatchOptions? options = null, Func<JobDefinition, DispatchPolicy>? policy = null)
+    {
+        var inFlight = new InFlightDeliveries();
+        var term = new DispatchTerm(
+            node, epoch, Runs, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
+            NullLogger.Instance, _ => { }, CancellationToken.None, policy);
+        return (term, inFlight);
+    }
+
+    /// <summary>
+    /// The occurrences a dispatcher owes an outcome by <paramref name="until"/>: those of each job's state while it was
+    /// due, after the state began, from the job's creation on.
+    /// </summary>
+    public IReadOnlyList<(JobId Job, DateTimeOffset At, long Version)> Owed(DateTimeOffset until)
+    {
+        var owed = new List<(JobId, DateTimeOffset, long)>();
+        foreach (var states in States.GroupBy(s => s.Id))
+        {
+            var list = states.ToList();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var state = list[i];
+                if (!state.IsDue)
+                    continue;
+                var end = i + 1 < list.Count ? list[i + 1].UpdatedAt : until;
+                if (end > until)
+                    end = until;
+                var timing = CronTiming.ForStored(state.Definition.Cron, state.Definition.TimeZone)!;
+                owed.AddRange(timing.OccurrencesAfter(state.UpdatedAt).TakeWhile(t => t <= end).Select(t => (state.Id, t, state.Version)));
+            }
+        }
+        return owed;
+    }
+}

@@ -1,0 +1,106 @@
+using JobLog.Dispatch;
+
+namespace JobLog.Properties.Dispatch;
+
+public sealed class DispatcherProperties
+{
+    [Property(MaxTest = 150, Arbitrary = [typeof(DispatchScenario)])]
+    public async Task<bool> Every_due_occurrence_gets_exactly_one_outcome_and_none_fires_twice_whatever_the_jobs_do(DispatchScenario scenario)
+    {
+        var rig = new DispatchRig();
+        var jobs = new List<JobId>();
+        for (var i = 0; i < scenario.Crons.Count; i++)
+        {
+            await rig.AddAsync($"job-{i}", scenario.Crons[i]);
+            jobs.Add(JobId.Parse($"job-{i}"));
+        }
+        rig.Clock.Advance(TimeSpan.FromSeconds(scenario.LeaderlessSeconds));
+        var (term, inFlight) = rig.Term("node-a", 1);
+        await term.StartAsync(CancellationToken.None);
+        await inFlight.IdleAsync();
+
+        foreach (var step in scenario.Steps)
+        {
+            if (step is DispatchStep.Advance advance)
+            {
+                rig.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
+                await term.TickAsync(CancellationToken.None);
+                await inFlight.IdleAsync();
+                continue;
+            }
+            await ChangeAsync(rig, jobs, step);
+        }
+        await term.TickAsync(CancellationToken.None);
+        await inFlight.IdleAsync();
+
+        var failures = Check(rig, rig.Clock.GetUtcNow());
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(8)));
+        return true;
+    }
+
+    /// <summary>The outcome ledger against the model: one record per owed occurrence, at the version that made it due.</summary>
+    internal static List<string> Check(DispatchRig rig, DateTimeOffset until)
+    {
+        var failures = new List<string>();
+        var owed = rig.Owed(until);
+        var runs = rig.Runs.All.Where(r => r.Kind != RunKind.Manual).ToList();
+        var byOccurrence = runs.ToLookup(r => (r.Job, r.ScheduledAt.UtcDateTime));
+        foreach (var (job, at, version) in owed)
+        {
+            var records = byOccurrence[(job, at.UtcDateTime)].ToList();
+            if (records.Count != 1)
+                failures.Add($"{job} at {at:O} has {records.Count} records");
+            else if (records[0].JobVersion != version)
+                failures.Add($"{job} at {at:O} ran at version {records[0].JobVersion}, due at version {version}");
+            else if (records[0].Outcome is null)
+                failures.Add($"{job} at {at:O} has no outcome");
+        }
+        var owedSet = owed.Select(o => (o.Job, o.At.UtcDateTime)).ToHashSet();
+        foreach (var run in runs.Where(r => !owedSet.Contains((r.Job, r.ScheduledAt.UtcDateTime))))
+            failures.Add($"{run.Job} at {run.ScheduledAt:O} was recorded ({run.Outcome}: {run.Error}) but was not due");
+        foreach (var twice in rig.Sender.Sent.GroupBy(s => (s.Job, s.ScheduledAt.UtcDateTime)).Where(g => g.Count() > 1))
+            failures.Add($"{twice.Key.Job} at {twice.Key.UtcDateTime:O} was sent {twice.Count()} times");
+        foreach (var sent in rig.Sender.Sent)
+        {
+            if (owed.FirstOrDefault(o => o.Job == sent.Job && o.At == sent.ScheduledAt) is var o && o.Version != sent.JobVersion)
+                failures.Add($"{sent.Job} at {sent.ScheduledAt:O} was sent with version {sent.JobVersion}, due at {o.Version}");
+        }
+        return failures;
+    }
+
+    private static async Task ChangeAsync(DispatchRig rig, List<JobId> jobs, DispatchStep step)
+    {
+        var index = step switch
+        {
+            DispatchStep.Pause p => p.Job,
+            DispatchStep.Resume r => r.Job,
+            DispatchStep.Delete d => d.Job,
+            DispatchStep.Restore r => r.Job,
+            DispatchStep.Update u => u.Job,
+            _ => 0,
+        };
+        if (index >= jobs.Count)
+            return;
+        var job = jobs[index];
+        var state = rig.Schedule.Current.Find(job)!;
+        var active = state.Status == JobStatus.Active;
+        switch (step)
+        {
+            case DispatchStep.Pause when active && state.Enabled:
+                await rig.PauseAsync(job);
+                break;
+            case DispatchStep.Resume when active && !state.Enabled:
+                await rig.ResumeAsync(job);
+                break;
+            case DispatchStep.Delete when active:
+                await rig.DeleteAsync(job);
+                break;
+            case DispatchStep.Restore when !active:
+                await rig.RestoreAsync(job);
+                break;
+            case DispatchStep.Update u when active:
+                await rig.UpdateAsync(job, u.Cron);
+                break;
+        }
+    }
+}
