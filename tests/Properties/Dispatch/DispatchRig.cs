@@ -25,7 +25,11 @@ public sealed class DispatchRig
         Clock = new FakeTimeProvider(Start);
         Events = new InMemoryJobEventStore(Clock);
         Sender = new RecordingSender(gated);
+        Watched = new FenceWatchingRunStore(Runs);
     }
+
+    /// <summary>The run store as the dispatchers use it, noting any write a deposed epoch got through.</summary>
+    public FenceWatchingRunStore Watched { get; }
 
     public FakeTimeProvider Clock { get; }
 
@@ -70,7 +74,7 @@ public sealed class DispatchRig
     {
         var inFlight = new InFlightDeliveries();
         var term = new DispatchTerm(
-            node, epoch, Runs, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
+            node, epoch, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
             NullLogger.Instance, _ => { }, CancellationToken.None, policy);
         return (term, inFlight);
     }

@@ -58,12 +58,16 @@ public sealed class DispatcherProperties
         var owedSet = owed.Select(o => (o.Job, o.At.UtcDateTime)).ToHashSet();
         foreach (var run in runs.Where(r => !owedSet.Contains((r.Job, r.ScheduledAt.UtcDateTime))))
             failures.Add($"{run.Job} at {run.ScheduledAt:O} was recorded ({run.Outcome}: {run.Error}) but was not due");
-        foreach (var twice in rig.Sender.Sent.GroupBy(s => (s.Job, s.ScheduledAt.UtcDateTime)).Where(g => g.Count() > 1))
-            failures.Add($"{twice.Key.Job} at {twice.Key.UtcDateTime:O} was sent {twice.Count()} times");
-        foreach (var sent in rig.Sender.Sent)
+        // Manual runs are their own occurrences (each trigger once); scheduled and catch-up ones once per instant.
+        var manualKeys = rig.Runs.All.Where(r => r.Kind == RunKind.Manual).Select(r => r.TriggerId!.Value.ToString("N")).ToHashSet();
+        var scheduledSent = rig.Sender.Sent.Where(s => !manualKeys.Contains(s.IdempotencyKey)).ToList();
+        foreach (var twice in rig.Sender.Sent.GroupBy(s => s.IdempotencyKey).Where(g => g.Count() > 1))
+            failures.Add($"{twice.First().Job} at {twice.First().ScheduledAt:O} was sent {twice.Count()} times");
+        foreach (var sent in scheduledSent)
         {
-            if (owed.FirstOrDefault(o => o.Job == sent.Job && o.At == sent.ScheduledAt) is var o && o.Version != sent.JobVersion)
-                failures.Add($"{sent.Job} at {sent.ScheduledAt:O} was sent with version {sent.JobVersion}, due at {o.Version}");
+            var due = owed.Where(o => o.Job == sent.Job && o.At == sent.ScheduledAt).ToList();
+            if (due.Count != 1 || due[0].Version != sent.JobVersion)
+                failures.Add($"{sent.Job} at {sent.ScheduledAt:O} was sent with version {sent.JobVersion}, due {due.Count} times");
         }
         return failures;
     }
