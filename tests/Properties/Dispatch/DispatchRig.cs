@@ -44,8 +44,8 @@ public sealed class DispatchRig
     /// <summary>Every job state the schedule went through, with the instant it began (the event's commit time).</summary>
     public List<JobState> States { get; } = [];
 
-    public static JobDefinition Definition(string cron) =>
-        new("job", cron, "UTC", new WebhookTarget("http://t.test/", "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5));
+    public static JobDefinition Definition(string cron, string url = "http://t.test/") =>
+        new("job", cron, "UTC", new WebhookTarget(url, "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5));
 
     public async Task ChangeAsync(IJobEvent change)
     {
@@ -67,15 +67,31 @@ public sealed class DispatchRig
 
     public Task RestoreAsync(JobId job) => ChangeAsync(new JobRestored(job, By));
 
-    public Task UpdateAsync(JobId job, string cron) => ChangeAsync(new JobUpdated(job, Definition(cron), By));
+    public Task UpdateAsync(JobId job, string cron, string url = "http://t.test/") =>
+        ChangeAsync(new JobUpdated(job, Definition(cron, url), By));
+
+    /// <summary>Moves the clock, ticks the term and waits until its deliveries are done (or held by the sender).</summary>
+    public async Task AdvanceAndTickAsync(DispatchTerm term, InFlightDeliveries inFlight, int seconds, bool waitIdle = true)
+    {
+        Clock.Advance(TimeSpan.FromSeconds(seconds));
+        await term.TickAsync(CancellationToken.None);
+        if (waitIdle)
+            await inFlight.IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public IReadOnlyList<RunRecord> RunsOf(string job) => Runs.All.Where(r => r.Job == JobId.Parse(job)).ToList();
 
     public (DispatchTerm Term, InFlightDeliveries InFlight) Term(
-        string node, long epoch, DispatchOptions? options = null, Func<JobDefinition, DispatchPolicy>? policy = null)
+        string node,
+        long epoch,
+        DispatchOptions? options = null,
+        Func<JobDefinition, DispatchPolicy>? policy = null,
+        Action<FencedException>? onFenced = null)
     {
         var inFlight = new InFlightDeliveries();
         var term = new DispatchTerm(
             node, epoch, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
-            NullLogger.Instance, _ => { }, CancellationToken.None, policy);
+            NullLogger.Instance, onFenced ?? (_ => { }), CancellationToken.None, policy);
         return (term, inFlight);
     }
 

@@ -12,6 +12,9 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
 {
     public ConcurrentQueue<string> Breaches { get; } = new();
 
+    /// <summary>Runs after a claim that got runs and before the dispatcher hears of it (a change between claim and call).</summary>
+    public Func<Task>? AfterClaim { get; set; }
+
     public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
         inner.TakeOverAsync(node, epoch, cancellationToken);
 
@@ -21,6 +24,8 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         var fence = inner.Fence;
         var results = await inner.ClaimAsync(claims, node, epoch, now, cancellationToken);
         Note(fence, epoch, results.Any(r => r.Run is not null), "claimed");
+        if (AfterClaim is { } hook && results.Any(r => r.Run is not null))
+            await hook();
         return results;
     }
 
