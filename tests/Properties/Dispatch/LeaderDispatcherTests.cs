@@ -1,0 +1,106 @@
+using JobLog.Dispatch;
+using JobLog.Dispatch.Leader;
+using JobLog.Node;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace JobLog.Properties.Dispatch;
+
+public sealed class LeaderDispatcherTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+
+    private static LeaderDispatcher Dispatcher(DispatchRig rig, IDispatchLeadership leadership, DispatchOptions? options = null) => new(
+        leadership, rig.Watched, rig.Sender, rig.Schedule, rig.Events, rig.Clock,
+        Options.Create(options ?? new DispatchOptions()), Options.Create(new NodeOptions { NodeId = "node-a" }),
+        new InFlightDeliveries(), NullLogger<LeaderDispatcher>.Instance);
+
+    // The fake clock moves a little on every look, so the dispatcher's timers fire while the test waits for a condition.
+    private static Task Until(DispatchRig rig, Func<bool> condition, string what) =>
+        Eventually(() =>
+        {
+            rig.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            return condition();
+        }, Within, what);
+
+    [Fact]
+    public async Task It_dispatches_only_while_the_node_leads_and_stops_when_leadership_ends()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        var leadership = new SwitchableLeadership { Epoch = 5 };
+        using var dispatcher = Dispatcher(rig, leadership);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        await Until(rig, () => rig.Clock.GetUtcNow() > DispatchRig.Start.AddSeconds(3), "three seconds pass");
+        Assert.Empty(rig.Runs.All);
+        Assert.Null(dispatcher.Snapshot().Epoch);
+
+        leadership.Leads = true;
+        await Until(rig, () => rig.Sender.Sent.Count >= 3, "the leader sends three occurrences");
+        var leading = dispatcher.Snapshot();
+        Assert.True(leading is { Leading: true, Dispatching: true, Epoch: 5, DueQueueLength: 1 }, leading.ToString());
+        Assert.NotNull(leading.LastLateness);
+
+        leadership.Leads = false;
+        await Until(rig, () => !dispatcher.Snapshot().Dispatching, "dispatching stops");
+        var stoppedAt = rig.Clock.GetUtcNow();
+        await Until(rig, () => rig.Clock.GetUtcNow() > stoppedAt.AddSeconds(3), "three more seconds pass");
+        Assert.DoesNotContain(rig.Runs.All, r => r.ClaimedAt > stoppedAt);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Fenced_off_by_a_larger_epoch_it_stops_and_dispatches_again_only_with_an_epoch_at_least_the_fence()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        var leadership = new SwitchableLeadership { Leads = true, Epoch = 1 };
+        using var dispatcher = Dispatcher(rig, leadership);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await Until(rig, () => rig.Sender.Sent.Count >= 1, "the first leader sends");
+
+        var (usurper, _) = rig.Term("node-b", 2);
+        await usurper.StartAsync(CancellationToken.None);
+        await Until(rig, () => !dispatcher.Snapshot().Leading, "the fenced dispatcher steps down");
+        var fencedAt = rig.Clock.GetUtcNow();
+        await Until(rig, () => rig.Clock.GetUtcNow() > fencedAt.AddSeconds(3), "three seconds pass");
+        Assert.DoesNotContain(rig.Runs.All, r => r.Epoch == 1 && r.ClaimedAt > fencedAt);
+        Assert.Empty(rig.Watched.Breaches);
+
+        leadership.Epoch = 2;
+        await Until(rig, () => rig.Runs.All.Any(r => r.Epoch == 2 && r.Outcome == RunOutcome.Succeeded), "it dispatches again with epoch 2");
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_manual_trigger_is_dispatched_as_soon_as_it_is_requested()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "0 0 1 1 *");
+        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { TriggerPollSeconds = 3600 });
+        await dispatcher.StartAsync(CancellationToken.None);
+        await Until(rig, () => dispatcher.Snapshot().Dispatching, "the dispatcher takes over");
+
+        var trigger = await rig.Runs.RequestTriggerAsync(JobId.Parse("job"), 1, rig.Clock.GetUtcNow(), CancellationToken.None);
+
+        // No clock movement: only the store's notification can wake it before the hour-long poll.
+        await Eventually(() => rig.Runs.All.Single(r => r.Id == trigger.Id).Outcome == RunOutcome.Succeeded, Within, "the trigger runs");
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_node_with_dispatching_disabled_never_dispatches_even_when_it_leads()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { Enabled = false });
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        await Until(rig, () => rig.Clock.GetUtcNow() > DispatchRig.Start.AddSeconds(3), "three seconds pass");
+
+        Assert.Empty(rig.Runs.All);
+        Assert.False(dispatcher.Snapshot().Leading);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+}
