@@ -184,7 +184,7 @@ public sealed partial class DispatchTerm
                 _due.Remove(job.Id);
                 continue;
             }
-            if (CronTiming.ForStored(job.Definition.Cron, job.Definition.TimeZone) is not { } timing)
+            if (Timings.Of(job.Definition) is not { } timing)
             {
                 _due.Remove(job.Id);
                 continue;

@@ -19,7 +19,7 @@ public static class MisfirePlanner
     public static MisfirePlan Plan(
         JobState job, DispatchPolicy policy, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits)
     {
-        if (!job.IsDue || CronTiming.ForStored(job.Definition.Cron, job.Definition.TimeZone) is not { } timing)
+        if (!job.IsDue || Timings.Of(job.Definition) is not { } timing)
             return MisfirePlan.Nothing;
         var start = latestRecorded is { } latest && latest > job.UpdatedAt ? latest : job.UpdatedAt;
         if (start >= now)
