@@ -13,6 +13,7 @@ internal sealed class ErrorText
 {
     public const int MaxForeignChars = 200;
     public const int MaxLength = 400;
+    public const int MaxBodyBytes = 64 * 1024;
     private const string Mask = "***";
 
     private readonly string[] _secrets;
@@ -28,8 +29,45 @@ internal sealed class ErrorText
         _secrets = [.. secrets.Select(Clean).Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length)];
     }
 
-    /// <summary>How many characters of a body to read so that a secret straddling the cut is still masked whole.</summary>
-    public int ReadLimitChars => MaxForeignChars + (_secrets.Length == 0 ? 0 : _secrets[0].Length);
+    /// <summary>
+    /// The start of a failed answer's body, cleaned, for its error; the rest is never read. Enough is read that every
+    /// secret beginning in the part shown is there whole (so it is masked, not cut into a visible prefix); when the read
+    /// stops short of that (a body of mostly blanks), the tail that could hold the start of a cut secret is dropped.
+    /// </summary>
+    public async Task<string> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var wanted = MaxForeignChars + Longest;
+        var buffer = new byte[MaxBodyBytes];
+        var read = 0;
+        var complete = false;
+        var cleaned = "";
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+            while (true)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read, Math.Min(4096, buffer.Length - read)), cancellationToken);
+                read += n;
+                cleaned = Clean(Encoding.UTF8.GetString(buffer, 0, read));
+                if (n == 0)
+                {
+                    complete = true;
+                    break;
+                }
+                if (cleaned.Length >= wanted || read == buffer.Length)
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // The status is the answer; a body cut short only shortens the error.
+        }
+        if (!complete && cleaned.Length < wanted)
+            cleaned = cleaned[..Math.Max(0, cleaned.Length - Longest)];
+        return cleaned;
+    }
+
+    private int Longest => _secrets.Length == 0 ? 0 : _secrets[0].Length;
 
     /// <summary><paramref name="ours"/> (our own words, which hold no secret), then the cleaned outside text if any.</summary>
     public string Compose(string ours, string? foreign, string separator = ": ")

@@ -23,8 +23,10 @@ internal sealed partial class PolicyConnector(TargetPolicy policy, ILogger logge
 
         TargetRefusal? refused = null;
         SocketException? failure = null;
-        foreach (var address in candidates)
+        foreach (var candidate in candidates)
         {
+            // The socket connects to exactly the address judged: an IPv4-mapped IPv6 address as the IPv4 one it maps.
+            var address = AddressRange.Normalize(candidate);
             if (policy.Check(address) is { } refusal)
             {
                 refused ??= refusal;

@@ -165,7 +165,7 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         var answer = call.Text.Compose($"HTTP {status}", response.ReasonPhrase, " ");
         if (status is >= 300 and <= 399)
             return new AttemptResult(attempt, AttemptKind.Answered, status, $"{answer} (redirects are not followed)");
-        var body = await ReadPrefixAsync(response, call.Text.ReadLimitChars, cancellationToken);
+        var body = await call.Text.ReadBodyAsync(response.Content, cancellationToken);
         return new AttemptResult(attempt, AttemptKind.Answered, status, call.Text.Compose(answer, body), RetryAfter(response));
     }
 
@@ -193,26 +193,6 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         message.Headers.TryAddWithoutValidation(RunHeaders.Version, RunHeaders.FormatVersion(request.JobVersion));
         message.Headers.TryAddWithoutValidation(RunHeaders.IdempotencyKey, request.IdempotencyKey);
         return message;
-    }
-
-    /// <summary>At most the first characters of a failed answer's body, for its short error; the rest is never read.</summary>
-    private static async Task<string> ReadPrefixAsync(HttpResponseMessage response, int chars, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[chars * 4];
-        var read = 0;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            int n;
-            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
-                read += n;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            // The status is the answer; a body cut short only shortens the error.
-        }
-        var text = Encoding.UTF8.GetString(buffer, 0, read);
-        return text.Length <= chars ? text : text[..chars];
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response) =>
