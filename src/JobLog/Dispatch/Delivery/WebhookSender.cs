@@ -127,7 +127,6 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
     private async ValueTask<AttemptResult> AttemptThroughBreakerAsync(
         Call call, int attempt, ResiliencePipeline<AttemptResult> authority, ResilienceContext context)
     {
-        var outer = context.CancellationToken;
         try
         {
             return await authority.ExecuteAsync(
@@ -148,8 +147,9 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         {
             return new AttemptResult(attempt, AttemptKind.Refused, null, refusal.Reason);
         }
-        catch (HttpRequestException ex) when (!outer.IsCancellationRequested)
+        catch (HttpRequestException ex)
         {
+            // Also when the caller cancelled at the same moment: the retry strategy stops at the cancellation.
             return new AttemptResult(attempt, AttemptKind.ConnectionFailed, null, call.Text.Compose("connection failed", ex.Message));
         }
     }

@@ -90,7 +90,8 @@ public sealed class WebhookSenderTests
         receiver.Script("/slow", ScriptedResponse.Hang);
         using var sender = Deliveries.Sender();
 
-        var result = await sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), new(2, 0, 0), timeoutSeconds: 1), CancellationToken.None);
+        var result = await sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), new(2, 0, 0), timeoutSeconds: 1), CancellationToken.None)
+            .WaitAsync(Deadline);
 
         Assert.Equal(RunOutcome.TimedOut, result.Outcome);
         Assert.Equal(2, result.Attempts);
