@@ -185,7 +185,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended(@name, 0))", connection);
-        take.Parameters.AddWithValue("name", $"joblog schema {_schema}");
+        take.Parameters.AddWithValue("name", SchemaLock.Name(_schema));
         await take.ExecuteNonQueryAsync();
         try
         {
@@ -194,7 +194,7 @@ public sealed class MartenJobEventStore(IDocumentStore store, TimeSpan inFlightW
         finally
         {
             await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended(@name, 0))", connection);
-            release.Parameters.AddWithValue("name", $"joblog schema {_schema}");
+            release.Parameters.AddWithValue("name", SchemaLock.Name(_schema));
             await release.ExecuteNonQueryAsync();
         }
     }

@@ -1,0 +1,425 @@
+using System.Text.RegularExpressions;
+using JobLog.Model;
+using JobLog.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace JobLog.Dispatch.Runs;
+
+/// <summary>
+/// The run store on PostgreSQL (tables <c>dispatch_fence</c> and <c>dispatch_runs</c> in the event store's schema).
+/// Every fenced write is one statement that takes a share lock on the fence row, compares the fence with the caller's
+/// epoch and writes only when the fence is not above it; <see cref="TakeOverAsync"/> raises the fence under an exclusive
+/// lock on the same row. So a take-over waits for the fenced writes already running, and a write that starts after a
+/// take-over returned sees the new fence and is refused: a deposed leader can neither claim nor begin a call.
+/// A store that cannot be reached surfaces as <see cref="StoreUnavailableException"/>; nothing is retried here (a claim
+/// whose answer was lost cannot be told from another's claim by asking again).
+/// </summary>
+public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
+{
+    public const int MaxQueryLimit = 1000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+    private readonly string _runs;
+    private readonly string _fence;
+    private readonly TriggerListener _triggers;
+    private readonly Lock _schemaGate = new();
+    private Task? _schemaReady;
+
+    public PostgresRunStore(string connectionString, string schema, ILogger<PostgresRunStore>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // The schema is written into statements: only a plain lowercase identifier, as the options validate it too.
+        if (!SchemaName().IsMatch(schema))
+            throw new ArgumentException($"'{schema}' is not a valid schema name.", nameof(schema));
+        _schema = schema;
+        _runs = $"{schema}.dispatch_runs";
+        _fence = $"{schema}.dispatch_fence";
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _triggers = new TriggerListener(_dataSource, schema, (ILogger?)logger ?? NullLogger.Instance);
+    }
+
+    public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
+        RunAsync("Taking over the fence failed; it may or may not have been raised", async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var read = new NpgsqlCommand($"select epoch from {_fence} where id = 1 for update", connection, transaction))
+            {
+                var fence = (long)(await read.ExecuteScalarAsync(ct))!;
+                if (fence > epoch)
+                    throw new FencedException(epoch, fence);
+            }
+            await using (var raise = new NpgsqlCommand(
+                             $"update {_fence} set epoch = @epoch, node = @node, taken_at = now() where id = 1", connection, transaction))
+            {
+                raise.Parameters.AddWithValue("epoch", epoch);
+                raise.Parameters.AddWithValue("node", node);
+                await raise.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
+        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertClaimsAsync(claims, node, epoch, RunRows.Stored(now), completion: null,
+            "Claiming occurrences failed; the claims may or may not have been recorded", cancellationToken);
+
+    public Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken) =>
+        InsertClaimsAsync(claims, node, epoch, RunRows.Stored(completion.EndedAt), completion,
+            "Recording outcomes without a call failed; they may or may not have been recorded", cancellationToken);
+
+    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        return RunAsync("Beginning an attempt failed; it may or may not have been recorded", async (connection, ct) =>
+        {
+            await using var command = FencedCommand(
+                connection,
+                $"""
+                 update {_runs}
+                    set attempts = @attempt, started_at = coalesce(started_at, @now)
+                  where id = @id and outcome is null and claimed_by = @node and epoch = @epoch and attempts < @attempt
+                    and (select epoch from fence) <= @epoch
+                 returning {RunRows.Columns}
+                 """,
+                epoch);
+            command.Parameters.AddWithValue("id", runId);
+            command.Parameters.AddWithValue("attempt", attempt);
+            command.Parameters.AddWithValue("node", node);
+            command.Parameters.AddWithValue("now", RunRows.Stored(now));
+            return (await ReadFencedAsync(command, epoch, ct)).Count == 1;
+        }, cancellationToken);
+    }
+
+    public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
+        RunAsync("Recording an outcome failed; it may or may not have been recorded", async (connection, ct) =>
+        {
+            // Not fenced: the outcome of a call that was made is a fact whoever reports it; the first one stands.
+            await using var command = new NpgsqlCommand(
+                $"""
+                 update {_runs}
+                    set outcome = @outcome, ended_at = @ended, http_status = @status, error = @error
+                  where id = @id and outcome is null
+                 """,
+                connection);
+            command.Parameters.AddWithValue("id", runId);
+            AddCompletion(command, completion);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    public Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken) =>
+        RunAsync("Reading the latest scheduled runs failed", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                $"select job_id, max(scheduled_at) from {_runs} where kind <> 'manual' group by job_id", connection);
+            var latest = new Dictionary<JobId, DateTimeOffset>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                latest[JobId.Parse(reader.GetString(0))] = reader.GetFieldValue<DateTimeOffset>(1);
+            return (IReadOnlyDictionary<JobId, DateTimeOffset>)latest;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RunRecord>> UnfinishedAsync(CancellationToken cancellationToken) =>
+        RunAsync("Reading the unfinished runs failed", (connection, ct) => ReadRunsAsync(
+            new NpgsqlCommand(
+                $"select {RunRows.Columns} from {_runs} where outcome is null and claimed_by is not null order by id", connection),
+            ct), cancellationToken);
+
+    public Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync("Adopting a run failed; it may or may not have been adopted", async (connection, ct) =>
+        {
+            // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
+            await using var command = FencedCommand(
+                connection,
+                $"""
+                 update {_runs}
+                    set claimed_by = @node, epoch = @epoch, claimed_at = @now
+                  where id = @id and outcome is null and attempts = 0 and claimed_by is not null and epoch < @epoch
+                    and (select epoch from fence) <= @epoch
+                 returning {RunRows.Columns}
+                 """,
+                epoch);
+            command.Parameters.AddWithValue("id", runId);
+            command.Parameters.AddWithValue("node", node);
+            command.Parameters.AddWithValue("now", RunRows.Stored(now));
+            return (await ReadFencedAsync(command, epoch, ct)).SingleOrDefault();
+        }, cancellationToken);
+
+    public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken) =>
+        RunAsync("Requesting a trigger failed; it may or may not have been recorded", async (connection, ct) =>
+        {
+            // One implicit transaction: the notification goes out when the row is committed, and only then.
+            await using var batch = new NpgsqlBatch(connection);
+            var insert = new NpgsqlBatchCommand(
+                $"""
+                 insert into {_runs} (job_id, job_version, scheduled_at, kind, trigger_id)
+                 values (@job, @version, @at, 'manual', @trigger)
+                 returning {RunRows.Columns}
+                 """);
+            insert.Parameters.AddWithValue("job", job.Value);
+            insert.Parameters.AddWithValue("version", jobVersion);
+            insert.Parameters.AddWithValue("at", RunRows.Stored(at));
+            insert.Parameters.AddWithValue("trigger", Guid.NewGuid());
+            var notify = new NpgsqlBatchCommand("select pg_notify(@channel, @schema)");
+            notify.Parameters.AddWithValue("channel", RunStoreSchema.TriggerChannel);
+            notify.Parameters.AddWithValue("schema", _schema);
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(notify);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+                throw new InvalidOperationException("The trigger's row was not returned.");
+            var run = RunRows.Read(reader);
+            while (await reader.NextResultAsync(ct))
+            {
+            }
+            return run;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RunRecord>> PendingTriggersAsync(CancellationToken cancellationToken) =>
+        RunAsync("Reading the pending triggers failed", (connection, ct) => ReadRunsAsync(
+            new NpgsqlCommand(
+                $"""
+                 select {RunRows.Columns} from {_runs}
+                  where outcome is null and kind = 'manual' and claimed_by is null
+                  order by id
+                 """,
+                connection),
+            ct), cancellationToken);
+
+    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync("Claiming a trigger failed; it may or may not have been claimed", async (connection, ct) =>
+        {
+            await using var command = FencedCommand(
+                connection,
+                $"""
+                 update {_runs}
+                    set claimed_by = @node, epoch = @epoch, claimed_at = @now
+                  where id = @id and kind = 'manual' and claimed_by is null and outcome is null
+                    and (select epoch from fence) <= @epoch
+                 returning {RunRows.Columns}
+                 """,
+                epoch);
+            command.Parameters.AddWithValue("id", runId);
+            command.Parameters.AddWithValue("node", node);
+            command.Parameters.AddWithValue("now", RunRows.Stored(now));
+            return (await ReadFencedAsync(command, epoch, ct)).SingleOrDefault();
+        }, cancellationToken);
+
+    public Task WaitForTriggerAsync(CancellationToken cancellationToken) => _triggers.WaitAsync(cancellationToken);
+
+    public Task<RunRecord?> GetAsync(long runId, CancellationToken cancellationToken) =>
+        RunAsync("Reading a run failed", async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand($"select {RunRows.Columns} from {_runs} where id = @id", connection);
+            command.Parameters.AddWithValue("id", runId);
+            return (await ReadRunsAsync(command, ct)).SingleOrDefault();
+        }, cancellationToken);
+
+    public Task<RunPage> QueryAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, MaxQueryLimit, nameof(query));
+        return RunAsync("Reading runs failed", async (connection, ct) =>
+        {
+            var command = new NpgsqlCommand { Connection = connection };
+            // Only the filters asked for are in the statement, so each query can use its index.
+            var filters = new List<string>();
+            if (query.Job is { } job)
+            {
+                filters.Add("job_id = @job");
+                command.Parameters.AddWithValue("job", job.Value);
+            }
+            if (query.Before is { } before)
+            {
+                filters.Add("id < @before");
+                command.Parameters.AddWithValue("before", before);
+            }
+            if (query.Since is { } since)
+            {
+                filters.Add("scheduled_at >= @since");
+                command.Parameters.AddWithValue("since", RunRows.Stored(since));
+            }
+            if (query.Outcome is { } outcome)
+            {
+                filters.Add("outcome = @outcome");
+                command.Parameters.AddWithValue("outcome", RunRows.NameOf(outcome));
+            }
+            var where = filters.Count == 0 ? "" : $"where {string.Join(" and ", filters)}";
+            // One row more than the page tells whether another page follows.
+            command.CommandText = $"select {RunRows.Columns} from {_runs} {where} order by id desc limit @take";
+            command.Parameters.AddWithValue("take", query.Limit + 1);
+            var rows = await ReadRunsAsync(command, ct);
+            return rows.Count > query.Limit
+                ? new RunPage([.. rows.Take(query.Limit)], rows[query.Limit - 1].Id)
+                : new RunPage(rows, null);
+        }, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _triggers.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    // One statement per batch, its rows in a fixed order (job, instant): two leaders claiming overlapping batches wait on
+    // each other's rows in the same order, so they cannot deadlock. A claim that meets an existing row gets no run: the
+    // occurrence is someone else's (or an earlier claim's in the same batch) to record.
+    private async Task<IReadOnlyList<ClaimResult>> InsertClaimsAsync(
+        IReadOnlyList<OccurrenceClaim> claims,
+        string node,
+        long epoch,
+        DateTimeOffset claimedAt,
+        RunCompletion? completion,
+        string failure,
+        CancellationToken cancellationToken)
+    {
+        if (claims.Any(c => c.Kind == RunKind.Manual))
+            throw new ArgumentException("Manual runs are requested with RequestTriggerAsync, not claimed as occurrences.", nameof(claims));
+        var distinct = claims
+            .DistinctBy(Key)
+            .OrderBy(c => c.Job.Value, StringComparer.Ordinal)
+            .ThenBy(c => RunRows.Stored(c.ScheduledAt))
+            .ToList();
+        var written = await RunAsync(failure, async (connection, ct) =>
+        {
+            await using var command = FencedCommand(
+                connection,
+                $"""
+                 insert into {_runs}
+                     (job_id, job_version, scheduled_at, kind, claimed_by, epoch, claimed_at,
+                      outcome, ended_at, http_status, error)
+                 select c.job_id, c.job_version, c.scheduled_at, c.kind, @node, @epoch, @claimed,
+                        @outcome, @ended, @status, @error
+                   from unnest(@jobs, @versions, @instants, @kinds) with ordinality
+                        as c(job_id, job_version, scheduled_at, kind, position)
+                  where (select epoch from fence) <= @epoch
+                  order by c.position
+                 on conflict (job_id, scheduled_at) where kind <> 'manual' do nothing
+                 returning {RunRows.Columns}
+                 """,
+                epoch);
+            command.Parameters.AddWithValue("node", node);
+            command.Parameters.AddWithValue("claimed", claimedAt);
+            command.Parameters.AddWithValue("jobs", distinct.Select(c => c.Job.Value).ToArray());
+            command.Parameters.AddWithValue("versions", distinct.Select(c => c.JobVersion).ToArray());
+            command.Parameters.Add(new NpgsqlParameter("instants", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            {
+                Value = distinct.Select(c => RunRows.Stored(c.ScheduledAt)).ToArray(),
+            });
+            command.Parameters.AddWithValue("kinds", distinct.Select(c => RunRows.NameOf(c.Kind)).ToArray());
+            AddCompletion(command, completion);
+            return await ReadFencedAsync(command, epoch, ct);
+        }, cancellationToken);
+
+        var runs = written.ToDictionary(r => (r.Job, r.ScheduledAt));
+        return claims.Select(claim => new ClaimResult(claim, runs.Remove(Key(claim), out var run) ? run : null)).ToList();
+
+        static (JobId, DateTimeOffset) Key(OccurrenceClaim claim) => (claim.Job, RunRows.Stored(claim.ScheduledAt));
+    }
+
+    /// <summary>
+    /// A fenced write: <paramref name="write"/> is one data-modifying statement returning <see cref="RunRows.Columns"/>,
+    /// which compares <c>(select epoch from fence)</c>, the fence row read under a share lock, with <c>@epoch</c>. The
+    /// command's first column is the fence as the write saw it, the written rows follow it, one per row.
+    /// </summary>
+    private NpgsqlCommand FencedCommand(NpgsqlConnection connection, string write, long epoch)
+    {
+        // The left join keeps the fence's row when nothing was written, so a refusal can be told from "not yours".
+        var command = new NpgsqlCommand(
+            $"""
+             with fence as (select epoch from {_fence} where id = 1 for share),
+             written as (
+             {write}
+             )
+             select fence.epoch, written.* from fence left join written on true
+             """,
+            connection);
+        command.Parameters.AddWithValue("epoch", epoch);
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<RunRecord>> ReadFencedAsync(NpgsqlCommand command, long epoch, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>();
+        long? fence = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                fence = reader.GetInt64(0);
+                if (!reader.IsDBNull(1))
+                    runs.Add(RunRows.Read(reader, first: 1));
+            }
+        }
+        return fence switch
+        {
+            null => throw new InvalidOperationException("The fence row is missing from the run store."),
+            { } f when f > epoch => throw new FencedException(epoch, f),
+            _ => runs,
+        };
+    }
+
+    private static void AddCompletion(NpgsqlCommand command, RunCompletion? completion)
+    {
+        command.Parameters.Add(new NpgsqlParameter("outcome", NpgsqlDbType.Text)
+            { Value = completion is null ? DBNull.Value : RunRows.NameOf(completion.Outcome) });
+        command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.TimestampTz)
+            { Value = completion is null ? DBNull.Value : RunRows.Stored(completion.EndedAt) });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer)
+            { Value = (object?)completion?.HttpStatus ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text)
+            { Value = (object?)RunRows.StoredError(completion?.Error) ?? DBNull.Value });
+    }
+
+    private static async Task<IReadOnlyList<RunRecord>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            var runs = new List<RunRecord>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                runs.Add(RunRows.Read(reader));
+            return runs;
+        }
+    }
+
+    // The message is ours and names the operation, never the statement: it may reach a log beside a client's request.
+    private async Task<T> RunAsync<T>(
+        string failure, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SchemaReadyAsync(cancellationToken);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            return await work(connection, cancellationToken);
+        }
+        catch (Exception e) when (e is not FencedException
+                                  && !cancellationToken.IsCancellationRequested
+                                  && StoreFailures.IsUnavailability(e))
+        {
+            throw new StoreUnavailableException($"{failure}: the run store is unavailable.", e);
+        }
+    }
+
+    // Created once per store, shared and under no caller's time limit (each caller waits within its own); a failed
+    // attempt is forgotten so the next call tries again.
+    private Task SchemaReadyAsync(CancellationToken cancellationToken)
+    {
+        Task ready;
+        lock (_schemaGate)
+        {
+            if (_schemaReady is null || _schemaReady.IsFaulted || _schemaReady.IsCanceled)
+                _schemaReady = Task.Run(() => RunStoreSchema.CreateAsync(_dataSource, _schema, CancellationToken.None));
+            ready = _schemaReady;
+        }
+        return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,224 @@
+using JobLog.Dispatch;
+using JobLog.Integration.Fixtures;
+using Xunit;
+using static JobLog.Integration.Dispatch.RunStoreScope;
+
+namespace JobLog.Integration.Dispatch;
+
+/// <summary>Claims, attempts, outcomes and adoption on a real PostgreSQL.</summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class RunStoreClaimTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task An_occurrence_asked_for_twice_in_one_batch_is_claimed_once_by_the_first_claim()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var other = NewJob();
+
+        var results = await scope.Store.ClaimAsync(
+            [Occurrence(job, 0), Occurrence(other, 0), Occurrence(job, 0, RunKind.CatchUp), Occurrence(job, 0)],
+            "a", 1, T0, CancellationToken.None);
+
+        Assert.Equal(4, results.Count);
+        Assert.Equal(RunKind.Scheduled, results[0].Run?.Kind);
+        Assert.NotNull(results[1].Run);
+        Assert.Null(results[2].Run);
+        Assert.Null(results[3].Run);
+        Assert.Equal(2, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
+    }
+
+    [Fact]
+    public async Task An_occurrence_claimed_in_an_earlier_batch_is_claimed_by_nobody_again_whatever_the_kind_node_or_epoch()
+    {
+        await using var scope = Fresh(postgres);
+        await using var otherNode = scope.OtherNode();
+        var job = NewJob();
+        var first = await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", 1, T0, CancellationToken.None);
+
+        var again = await scope.Store.ClaimAsync([Occurrence(job, 1), Occurrence(job, 2)], "a", 1, T0, CancellationToken.None);
+        var byOther = await otherNode.ClaimAsync(
+            [Occurrence(job, 0, RunKind.CatchUp), Occurrence(job, 1, version: 2)], "b", 5, T0, CancellationToken.None);
+        var resolved = await otherNode.ResolveWithoutCallAsync(
+            [Occurrence(job, 0), Occurrence(job, 3)], Ended(RunOutcome.Misfired), "b", 5, CancellationToken.None);
+
+        Assert.All(first, r => Assert.NotNull(r.Run));
+        Assert.Null(again[0].Run);
+        Assert.NotNull(again[1].Run);
+        Assert.All(byOther, r => Assert.Null(r.Run));
+        Assert.Null(resolved[0].Run);
+        Assert.Equal(RunOutcome.Misfired, resolved[1].Run?.Outcome);
+        Assert.Equal(4, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
+    }
+
+    [Fact]
+    public async Task Concurrent_overlapping_batches_in_opposite_orders_claim_each_occurrence_exactly_once_without_a_deadlock()
+    {
+        await using var scope = Fresh(postgres);
+        await using var otherNode = scope.OtherNode();
+        var job = NewJob();
+        var occurrences = Enumerable.Range(0, 200).Select(minute => Occurrence(job, minute)).ToList();
+        await scope.Store.UnfinishedAsync(CancellationToken.None);
+
+        var claims = await Task.WhenAll(
+            Task.Run(() => scope.Store.ClaimAsync(occurrences, "a", 1, T0, CancellationToken.None)),
+            Task.Run(() => otherNode.ClaimAsync([.. Enumerable.Reverse(occurrences)], "b", 2, T0, CancellationToken.None)),
+            Task.Run(() => scope.Store.ClaimAsync([.. occurrences.Where((_, i) => i % 2 == 1)], "c", 3, T0, CancellationToken.None)));
+
+        var won = claims.SelectMany(c => c).Where(c => c.Run is not null).Select(c => c.Claim.ScheduledAt).ToList();
+        Assert.Equal(occurrences.Select(o => o.ScheduledAt).Order(), won.Order());
+    }
+
+    [Fact]
+    public async Task A_claim_returns_the_run_as_stored()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var now = T0.AddTicks(12_345_678);
+
+        var run = (await scope.Store.ClaimAsync([Occurrence(job, 3, RunKind.CatchUp, version: 4)], "a", 2, now, CancellationToken.None))[0].Run!;
+
+        Assert.Equal(run, await scope.Store.GetAsync(run.Id, CancellationToken.None));
+        Assert.Equal((job, 4L, T0.AddMinutes(3), RunKind.CatchUp, "a", 2L), (run.Job, run.JobVersion, run.ScheduledAt, run.Kind, run.ClaimedBy!, run.Epoch!.Value));
+        Assert.Equal(T0.AddTicks(12_345_670), run.ClaimedAt);
+        Assert.Equal((0, (RunOutcome?)null, (Guid?)null, true), (run.Attempts, run.Outcome, run.TriggerId, run.InFlight));
+    }
+
+    [Fact]
+    public async Task A_manual_run_cannot_be_claimed_as_an_occurrence()
+    {
+        await using var scope = Fresh(postgres);
+
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => scope.Store.ClaimAsync([Occurrence(NewJob(), 0, RunKind.Manual)], "a", 1, T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_first_outcome_recorded_stands_and_later_ones_are_refused()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var run = (await scope.Store.ClaimAsync([Occurrence(job, 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
+        var resolved = (await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 1)], Ended(RunOutcome.Skipped, error: "previous run in flight"), "a", 1, CancellationToken.None))[0].Run!;
+
+        var outcomes = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(i => Task.Run(() => scope.Store.CompleteAsync(
+                run.Id, Ended(i % 2 == 0 ? RunOutcome.Succeeded : RunOutcome.Failed, 200 + i, $"answer {i}"), CancellationToken.None))));
+        var overResolved = await scope.Store.CompleteAsync(resolved.Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
+
+        Assert.Single(outcomes, won => won);
+        var winner = Array.IndexOf(outcomes, true);
+        var stored = (await scope.Store.GetAsync(run.Id, CancellationToken.None))!;
+        Assert.Equal((winner % 2 == 0 ? RunOutcome.Succeeded : RunOutcome.Failed, 200 + winner, $"answer {winner}"), (stored.Outcome!.Value, stored.HttpStatus!.Value, stored.Error!));
+        Assert.False(overResolved);
+        Assert.Equal((RunOutcome?)RunOutcome.Skipped, (await scope.Store.GetAsync(resolved.Id, CancellationToken.None))!.Outcome);
+        Assert.False(await scope.Store.CompleteAsync(long.MaxValue, Ended(RunOutcome.Failed), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("nul\0inside")]
+    [InlineData("\0")]
+    [InlineData(null)]
+    public async Task An_error_postgresql_cannot_hold_as_it_is_still_records_the_outcome(string? suffix)
+    {
+        await using var scope = Fresh(postgres);
+        var run = (await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
+        var error = suffix ?? new string('x', 5000);
+
+        Assert.True(await scope.Store.CompleteAsync(run.Id, Ended(RunOutcome.Failed, 500, error), CancellationToken.None));
+
+        var stored = (await scope.Store.GetAsync(run.Id, CancellationToken.None))!;
+        Assert.Equal(RunOutcome.Failed, stored.Outcome);
+        Assert.DoesNotContain('\0', stored.Error!);
+        Assert.InRange(stored.Error!.Length, 1, 1000);
+    }
+
+    [Fact]
+    public async Task An_attempt_begins_only_on_a_run_the_caller_owns_without_an_outcome_and_with_a_higher_number()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var runs = (await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", 2, T0, CancellationToken.None))
+            .Select(c => c.Run!).ToList();
+        await scope.Store.CompleteAsync(runs[1].Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
+
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "b", 2, T0, CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 3, T0, CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 2, T0.AddSeconds(1), CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 2, T0.AddSeconds(2), CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 3, "a", 2, T0.AddSeconds(3), CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "a", 2, T0, CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(long.MaxValue, 1, "a", 2, T0, CancellationToken.None));
+
+        var begun = (await scope.Store.GetAsync(runs[0].Id, CancellationToken.None))!;
+        Assert.Equal((3, T0.AddSeconds(1)), (begun.Attempts, begun.StartedAt!.Value));
+    }
+
+    [Fact]
+    public async Task Only_an_unfinished_run_of_a_smaller_epoch_that_never_began_an_attempt_is_adopted()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var runs = (await scope.Store.ClaimAsync(
+                [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2)], "old", 1, T0, CancellationToken.None))
+            .Select(c => c.Run!).ToList();
+        var ownedByNewer = (await scope.Store.ClaimAsync([Occurrence(job, 3)], "newer", 3, T0, CancellationToken.None))[0].Run!;
+        await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "old", 1, T0, CancellationToken.None);
+        await scope.Store.CompleteAsync(runs[2].Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
+        var trigger = await scope.Store.RequestTriggerAsync(job, 1, T0, CancellationToken.None);
+        Assert.Equal(runs.Select(r => r.Id).Take(2).Append(ownedByNewer.Id),
+            (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id));
+
+        var adopted = await scope.Store.AdoptAsync(runs[0].Id, "new", 2, T0.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(("new", 2L, T0.AddMinutes(5), 0), (adopted!.ClaimedBy!, adopted.Epoch!.Value, adopted.ClaimedAt!.Value, adopted.Attempts));
+        Assert.Null(await scope.Store.AdoptAsync(runs[0].Id, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(runs[1].Id, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(runs[2].Id, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(ownedByNewer.Id, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(trigger.Id, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(long.MaxValue, "new", 2, T0, CancellationToken.None));
+        // The old owner lost it: it may not begin the call the new owner will make.
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "old", 1, T0, CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "new", 2, T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Adoption_and_the_old_owners_first_attempt_racing_for_one_run_never_both_win()
+    {
+        await using var scope = Fresh(postgres);
+        await using var newLeader = scope.OtherNode();
+        var job = NewJob();
+        var runs = (await scope.Store.ClaimAsync(
+                [.. Enumerable.Range(0, 40).Select(minute => Occurrence(job, minute))], "old", 1, T0, CancellationToken.None))
+            .Select(c => c.Run!).ToList();
+
+        var raced = await Task.WhenAll(runs.Select(run => Task.Run(async () =>
+        {
+            var begin = scope.Store.BeginAttemptAsync(run.Id, 1, "old", 1, T0, CancellationToken.None);
+            var adopt = newLeader.AdoptAsync(run.Id, "new", 2, T0, CancellationToken.None);
+            return (Begun: await begin, Adopted: await adopt is not null);
+        })));
+
+        Assert.All(raced, r => Assert.True(r.Begun != r.Adopted, $"begun {r.Begun}, adopted {r.Adopted}"));
+    }
+
+    [Fact]
+    public async Task The_latest_scheduled_instant_per_job_counts_scheduled_and_catch_up_runs_but_not_manual_ones()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        var other = NewJob();
+        var manualOnly = NewJob();
+        await scope.Store.ClaimAsync([Occurrence(job, 5), Occurrence(job, 2, RunKind.CatchUp), Occurrence(other, 1)], "a", 1, T0, CancellationToken.None);
+        await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 9, RunKind.CatchUp)], Ended(RunOutcome.Misfired), "a", 1, CancellationToken.None);
+        await scope.Store.RequestTriggerAsync(job, 1, T0.AddHours(5), CancellationToken.None);
+        await scope.Store.RequestTriggerAsync(manualOnly, 1, T0, CancellationToken.None);
+
+        var latest = await scope.Store.LatestScheduledAsync(CancellationToken.None);
+
+        Assert.Equal(2, latest.Count);
+        Assert.Equal(T0.AddMinutes(9), latest[job]);
+        Assert.Equal(T0.AddMinutes(1), latest[other]);
+    }
+}
