@@ -90,6 +90,39 @@ public sealed class CronTimingDstTests
         Assert.Equal([Utc(3, 8, 6, 45), Utc(3, 8, 7, 0), Utc(3, 8, 7, 15)], fires);
     }
 
+    // .NET's answers about local times (IsInvalidTime, IsAmbiguousTime, GetUtcOffset of a local time) are wrong around
+    // these changes; the offset it gives for an instant is right. Found by tests/Properties/Dst.
+
+    [Fact]
+    public void An_every_15_minutes_job_skips_the_missing_hour_in_Dublin_whose_winter_time_is_the_negative_daylight_saving()
+    {
+        var fires = Timing("*/15 * * * *", "Europe/Dublin").OccurrencesAfter(Utc(3, 29, 0, 0)).Take(6).ToList();
+
+        // 01:00 GMT becomes 02:00 IST at 01:00Z.
+        Assert.Equal([Utc(3, 29, 0, 15), Utc(3, 29, 0, 30), Utc(3, 29, 0, 45), Utc(3, 29, 1, 0), Utc(3, 29, 1, 15), Utc(3, 29, 1, 30)], fires);
+    }
+
+    [Fact]
+    public void An_every_minute_job_never_goes_back_in_time_when_Casablanca_springs_forward()
+    {
+        var at = new DateTimeOffset(2012, 4, 29, 1, 58, 0, TimeSpan.Zero);
+
+        var fires = Timing("* * * * *", "Africa/Casablanca").OccurrencesAfter(at).Take(3).ToList();
+
+        // 02:00 WET becomes 03:00 WEST at 02:00Z.
+        Assert.Equal([at.AddMinutes(1), at.AddMinutes(2), at.AddMinutes(3)], fires);
+    }
+
+    [Fact]
+    public void A_daily_job_at_0230_is_skipped_when_Moscow_moved_to_permanent_summer_time()
+    {
+        var fires = Timing("30 2 * * *", "Europe/Moscow").OccurrencesAfter(new DateTimeOffset(2011, 3, 26, 0, 0, 0, TimeSpan.Zero)).Take(2).ToList();
+
+        // 02:00 MSK (+03) became 03:00 MSK (+04) at 23:00Z on 26 March 2011, for good: no 02:30 on 27 March.
+        Assert.Equal([new DateTimeOffset(2011, 3, 27, 22, 30, 0, TimeSpan.Zero), new DateTimeOffset(2011, 3, 28, 22, 30, 0, TimeSpan.Zero)],
+            [.. fires.Select(f => f.ToUniversalTime())]);
+    }
+
     [Fact]
     public void A_six_field_cron_has_seconds_first()
     {

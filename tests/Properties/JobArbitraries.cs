@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using JobLog.Properties.Node;
 using JobLog.Properties.Cron;
+using JobLog.Properties.Dst;
 using JobLog.Properties.Isolation;
 using JobLog.Properties.Store;
 using JobLog.Testing.ClusterSim;
@@ -268,6 +269,58 @@ public static class JobArbitraries
         select new IsolationCase(definition with { TimeZone = spelled, Cron = cron }, zone);
 
     public static Arbitrary<ValidCron> ValidCrons() => Arb.From(ValidCronGen, ShrinkCron);
+
+    /// <summary>
+    /// A valid cron and a window around one transition from 2000 to 2040 of a catalog zone: half the time any
+    /// transition of any zone, half the time a zone first, so zones with few transitions come up as often as the others.
+    /// The window reaches a day past the transition (an hour for six fields, whose oracle walks seconds) plus the
+    /// shift, and sometimes opens inside the repeated time. Two crons in three are focused on the hours around the
+    /// change. Shrinking turns cron fields into * and narrows the window.
+    /// </summary>
+    public static Arbitrary<DstCase> DstCases() =>
+        Arb.From(
+            from transition in Gen.Frequency(
+                (1, Gen.Elements(ZoneTransitions.ByZone.SelectMany(list => list).ToArray())),
+                (1, Gen.Elements(ZoneTransitions.ByZone.ToArray()).SelectMany(list => Gen.Elements(list.ToArray()))))
+            from anyCron in ValidCronGen
+            from focused in Gen.Frequency((1, Gen.Constant(false)), (2, Gen.Constant(true)))
+            let cron = focused ? FocusOn(anyCron, transition) : anyCron
+            let shift = (int)transition.Shift.Duration().TotalSeconds
+            let reach = (cron.Fields.Count == 6 ? 3600 : 26 * 3600) + shift
+            from start in Gen.Choose(-reach, shift)
+            from millis in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(0, 59_999)))
+            from finish in Gen.Choose(Math.Max(start, 0), reach)
+            select new DstCase(transition, cron, transition.At.AddSeconds(start).AddMilliseconds(-millis), transition.At.AddSeconds(finish)),
+            ShrinkDstCase);
+
+    // Most crons would fire nowhere near the change: these fire on every day at the hours the clocks show around it.
+    private static ValidCron FocusOn(ValidCron cron, ZoneTransition transition)
+    {
+        var hours = Enumerable.Range(-2, 5)
+            .SelectMany(h => new[] { transition.At.AddHours(h).ToOffset(transition.Before).Hour, transition.At.AddHours(h).ToOffset(transition.After).Hour })
+            .ToHashSet();
+        var hourIndex = cron.Fields.Count == 6 ? 2 : 1;
+        return cron with
+        {
+            Fields =
+            [
+                .. cron.Fields.Take(hourIndex),
+                new CronPart(CronFieldSpec.Hour, string.Join(",", hours.Order()), hours),
+                .. cron.Fields.Skip(hourIndex + 1).Select(field => CronPart.Any(field.Field)),
+            ],
+        };
+    }
+
+    private static IEnumerable<DstCase> ShrinkDstCase(DstCase c)
+    {
+        foreach (var cron in ShrinkCron(c.Cron))
+            yield return c with { Cron = cron };
+        var at = c.Transition.At;
+        if (c.After < at.AddMinutes(-1))
+            yield return c with { After = at - (at - c.After) / 2 };
+        if (c.End > at.AddMinutes(1) && c.End > c.After)
+            yield return c with { End = at + (c.End - at) / 2 };
+    }
 
     public static Arbitrary<BrokenCron> BrokenCrons() =>
         Arb.From(

@@ -13,6 +13,11 @@ public sealed class CronTiming
     // A schedule that matches nothing (e.g. 30 February) must not make the search run forever.
     private static readonly TimeSpan SearchHorizon = TimeSpan.FromDays(366 * 10);
 
+    // The instants that can show a local time lie between it minus the largest offset of the zone database (UTC+14)
+    // and it minus the smallest (UTC-12).
+    private static readonly TimeSpan EarliestShift = TimeSpan.FromHours(14);
+    private static readonly TimeSpan LatestShift = TimeSpan.FromHours(-12);
+
     private readonly CrontabSchedule _cron;
     private readonly TimeZoneInfo _zone;
 
@@ -74,13 +79,40 @@ public sealed class CronTiming
             if (next >= end)
                 yield break;
             local = next;
-            if (_zone.IsInvalidTime(next))
-                continue;
-            var offset = _zone.IsAmbiguousTime(next) ? _zone.GetAmbiguousTimeOffsets(next).Max() : _zone.GetUtcOffset(next);
-            var instant = new DateTimeOffset(next, offset);
-            if (instant > after)
+            if (FirstInstantShowing(next) is { } instant && instant > after)
                 yield return instant;
         }
+    }
+
+    /// <summary>
+    /// The first instant at which the zone's clocks show <paramref name="local"/>, or null when they never do (a
+    /// spring-forward gap). Asked only from UTC: .NET's answers about a local time (IsInvalidTime, IsAmbiguousTime,
+    /// GetUtcOffset of a local time) are wrong around many transitions of the zone database. Europe/Dublin's, whose
+    /// daylight saving is negative, Morocco's, Turkey's and Russia's, among them: they skipped or doubled fires, and
+    /// even went back in time, while the offset .NET gives for an instant is right.
+    /// </summary>
+    private DateTimeOffset? FirstInstantShowing(DateTime local)
+    {
+        // Transitions are days apart (a week at least from 2000 to 2040), so at most one falls within reach of a local
+        // time: the offsets at both ends of the reach are all the candidates.
+        var before = OffsetAt(local, EarliestShift);
+        var after = OffsetAt(local, LatestShift);
+        if (before == after)
+            return new DateTimeOffset(local, before);
+        foreach (var offset in new[] { before, after }.OrderDescending())
+        {
+            // The larger offset, when it holds at the instant it gives, is the earlier of two instants showing this time.
+            if (OffsetAt(local, offset) == offset)
+                return new DateTimeOffset(local, offset);
+        }
+        return null;
+    }
+
+    // The zone's offset at the instant local - shift, read as UTC.
+    private TimeSpan OffsetAt(DateTime local, TimeSpan shift)
+    {
+        var ticks = Math.Clamp(local.Ticks - shift.Ticks, DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks);
+        return _zone.GetUtcOffset(new DateTime(ticks, DateTimeKind.Utc));
     }
 
     internal static FieldError UnknownZone(string timeZone) =>
