@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 
 namespace JobLog.Model;
 
@@ -24,7 +25,7 @@ public static class PolicyNames
         MisfirePolicy.FireOnce => "fireOnce",
         MisfirePolicy.Skip => "skip",
         MisfirePolicy.FireAll => "fireAll",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Not a misfire policy."),
+        _ => Undefined((int)policy),
     };
 
     public static string Of(ConcurrencyPolicy policy) => policy switch
@@ -32,8 +33,12 @@ public static class PolicyNames
         ConcurrencyPolicy.Forbid => "forbid",
         ConcurrencyPolicy.Allow => "allow",
         ConcurrencyPolicy.Replace => "replace",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Not a concurrency policy."),
+        _ => Undefined((int)policy),
     };
+
+    // Only a hand-made event could hold one (the rules refuse it before any event does); shown as the number it is,
+    // as the JSON serializers write it, rather than failing every read of the job.
+    private static string Undefined(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static bool TryParse(string name, out MisfirePolicy policy) => MisfireByName.TryGetValue(name, out policy);
 
