@@ -36,6 +36,25 @@ public static class JobArbitraries
     private static readonly (string Name, string Value)[] Headers =
         [("Authorization", "Bearer t0k3n"), ("X-Job", "1"), ("content-type", "application/json")];
 
+    /// <summary>
+    /// Valid dispatch policies: the default (what every job without one has) or any choice with numbers anywhere in
+    /// their ranges, their bounds often.
+    /// </summary>
+    public static Gen<DispatchPolicy> Policies { get; } =
+        Gen.Frequency(
+            (1, Gen.Constant(DispatchPolicy.Default)),
+            (3,
+                from misfire in Gen.Elements(Enum.GetValues<MisfirePolicy>())
+                from window in Bounded(0, JobDefinitionRules.MaxCatchUpWindowSeconds)
+                from concurrency in Gen.Elements(Enum.GetValues<ConcurrencyPolicy>())
+                from attempts in Bounded(JobDefinitionRules.MinRetryAttempts, JobDefinitionRules.MaxRetryAttempts)
+                from backoff in Bounded(0, JobDefinitionRules.MaxBackoffSeconds)
+                from maxBackoff in Bounded(backoff, JobDefinitionRules.MaxMaxBackoffSeconds)
+                select new DispatchPolicy(misfire, window, concurrency, new RetryPolicy(attempts, backoff, maxBackoff))));
+
+    private static Gen<int> Bounded(int min, int max) =>
+        Gen.Frequency((1, Gen.Elements(min, max)), (2, Gen.Choose(min, max)));
+
     public static Gen<JobDefinition> Definitions { get; } =
         from name in Gen.Elements("nightly-report", "Backup DB", "ping", "Rapport für Jänner")
         from cron in Gen.Elements(Crons)
@@ -45,12 +64,13 @@ public static class JobArbitraries
         from headers in Gen.SubListOf(Headers)
         from body in Gen.Elements(null, "{}", "{\"full\":true}")
         from timeout in Gen.OneOf(Gen.Constant(WebhookTarget.DefaultTimeoutSeconds), Gen.Choose(1, 300))
+        from policy in Policies
         select new JobDefinition(name, cron, zone, new WebhookTarget(
             url,
             method,
             headers.ToImmutableSortedDictionary(h => h.Name, h => h.Value, StringComparer.Ordinal),
             body,
-            timeout));
+            timeout)) { Policy = policy };
 
     /// <summary>Text a user may send: plain, empty, with JSON's special characters, non-ASCII, or anything valid UTF-16.</summary>
     public static Gen<string> Texts { get; } =
@@ -130,13 +150,14 @@ public static class JobArbitraries
             from headers in Gen.ArrayOf(Gen.Zip(HeaderNames, Texts), 3)
                 .Select(pairs => pairs.DistinctBy(p => p.Item1, StringComparer.OrdinalIgnoreCase))
             from timeout in Gen.Choose(int.MinValue, int.MaxValue)
+            from policy in Gen.OneOf(Policies, AnyNumberPolicies)
             from enabled in Gen.Elements(true, false)
             from kind in Gen.Choose(0, 5)
             let job = JobId.Parse(id)
             let author = new Provenance(text[0], text[1], kind % 2 == 0 ? null : text[2])
             let definition = new JobDefinition(text[3], text[4], text[5], new WebhookTarget(
                 text[6], text[7], headers.ToImmutableSortedDictionary(h => h.Item1, h => h.Item2, StringComparer.Ordinal),
-                kind % 3 == 0 ? null : text[2], timeout))
+                kind % 3 == 0 ? null : text[2], timeout)) { Policy = policy }
             select new StoredEvent(kind switch
             {
                 0 => new JobAdded(job, definition, enabled, author),
@@ -146,6 +167,56 @@ public static class JobArbitraries
                 4 => new JobDeleted(job, author),
                 _ => new JobRestored(job, author),
             }));
+
+    /// <summary>Policies with any choice and any numbers, valid or not: what a stored event may hold.</summary>
+    private static Gen<DispatchPolicy> AnyNumberPolicies { get; } =
+        from misfire in Gen.Elements(Enum.GetValues<MisfirePolicy>())
+        from concurrency in Gen.Elements(Enum.GetValues<ConcurrencyPolicy>())
+        from numbers in Gen.ArrayOf(Gen.Choose(int.MinValue, int.MaxValue), 4)
+        select new DispatchPolicy(misfire, numbers[0], concurrency, new RetryPolicy(numbers[1], numbers[2], numbers[3]));
+
+    /// <summary>
+    /// Policies as anyone may build them: each choice defined or not, each number near a bound of its range, inside
+    /// or out, or anywhere in int. The rules' verdict on them is checked against a plain reading of the ranges.
+    /// </summary>
+    public static Arbitrary<PolicyCandidate> PolicyCandidates()
+    {
+        Gen<int> Near(int min, int max) =>
+            Gen.Frequency(
+                (3, Gen.Elements(min - 1, min, min + 1, max - 1, max, max + 1)),
+                (2, Gen.Choose(min, max)),
+                (1, Gen.Elements(int.MinValue, int.MaxValue, -1, 0)),
+                (1, Gen.Choose(int.MinValue, int.MaxValue)));
+        var gen =
+            from misfire in Gen.Frequency((4, Gen.Elements(Enum.GetValues<MisfirePolicy>())), (1, Gen.Elements(-1, 3, 99).Select(n => (MisfirePolicy)n)))
+            from window in Near(0, JobDefinitionRules.MaxCatchUpWindowSeconds)
+            from concurrency in Gen.Frequency(
+                (4, Gen.Elements(Enum.GetValues<ConcurrencyPolicy>())), (1, Gen.Elements(-1, 3, 99).Select(n => (ConcurrencyPolicy)n)))
+            from attempts in Near(JobDefinitionRules.MinRetryAttempts, JobDefinitionRules.MaxRetryAttempts)
+            from backoff in Near(0, JobDefinitionRules.MaxBackoffSeconds)
+            from maxBackoff in Gen.OneOf(Near(0, JobDefinitionRules.MaxMaxBackoffSeconds), Gen.Elements(backoff - 1, backoff, backoff + 1))
+            select new PolicyCandidate(new DispatchPolicy(misfire, window, concurrency, new RetryPolicy(attempts, backoff, maxBackoff)));
+        return Arb.From(gen, ShrinkPolicy);
+    }
+
+    // Towards the default, one member at a time, so a counterexample keeps only the members that matter.
+    private static IEnumerable<PolicyCandidate> ShrinkPolicy(PolicyCandidate candidate)
+    {
+        var p = candidate.Policy;
+        var d = DispatchPolicy.Default;
+        if (p.Misfire != d.Misfire)
+            yield return new(p with { Misfire = d.Misfire });
+        if (p.CatchUpWindowSeconds != d.CatchUpWindowSeconds)
+            yield return new(p with { CatchUpWindowSeconds = d.CatchUpWindowSeconds });
+        if (p.Concurrency != d.Concurrency)
+            yield return new(p with { Concurrency = d.Concurrency });
+        if (p.Retry.Attempts != d.Retry.Attempts)
+            yield return new(p with { Retry = p.Retry with { Attempts = d.Retry.Attempts } });
+        if (p.Retry.BackoffSeconds != d.Retry.BackoffSeconds)
+            yield return new(p with { Retry = p.Retry with { BackoffSeconds = d.Retry.BackoffSeconds } });
+        if (p.Retry.MaxBackoffSeconds != d.Retry.MaxBackoffSeconds)
+            yield return new(p with { Retry = p.Retry with { MaxBackoffSeconds = d.Retry.MaxBackoffSeconds } });
+    }
 
     public static Arbitrary<OccurrenceQuery> OccurrenceQueries() =>
         Arb.From(
@@ -190,6 +261,8 @@ public static class JobArbitraries
 
     public static Arbitrary<JobDefinition> ValidDefinitions() => Arb.From(Definitions);
 
+    public static Arbitrary<DispatchPolicy> ValidPolicies() => Arb.From(Policies);
+
     public static Arbitrary<BrokenDefinition> BrokenDefinitions() =>
         Arb.From(
             from valid in Definitions
@@ -202,10 +275,13 @@ public static class JobArbitraries
             from valid in Definitions
             from first in Gen.Elements(Breakages)
             from second in Gen.Elements(Breakages)
-                .Where(b => b.Field != first.Field && !(IsHeaders(b.Field) && IsHeaders(first.Field)))
+                .Where(b => b.Field != first.Field && !(IsHeaders(b.Field) && IsHeaders(first.Field)) && !(IsBackoff(b.Field) && IsBackoff(first.Field)))
             select new DoublyBrokenDefinition(valid, first, second));
 
     private static bool IsHeaders(string field) => field.StartsWith("target.headers", StringComparison.Ordinal);
+
+    // The maximum backoff is checked against the backoff; a broken backoff takes that check away, by design.
+    private static bool IsBackoff(string field) => field.StartsWith("policy.retry.", StringComparison.Ordinal) && field.EndsWith("ackoffSeconds", StringComparison.Ordinal);
 
     // Every string of a definition, read and written, and the field its errors are keyed by.
     private static readonly (string Field, Func<JobDefinition, string> Get, Func<JobDefinition, string, JobDefinition> Set)[] StringFields =
@@ -487,6 +563,21 @@ public static class JobArbitraries
         new("body over 32 KiB", "target.body", d => d with { Target = d.Target with { Body = new string('b', JobDefinitionRules.MaxBodyLength + 1) } }),
         new("timeout 0", "target.timeoutSeconds", d => d with { Target = d.Target with { TimeoutSeconds = 0 } }),
         new("timeout 301", "target.timeoutSeconds", d => d with { Target = d.Target with { TimeoutSeconds = 301 } }),
+        new("misfire policy 3", "policy.misfire", d => d with { Policy = d.Policy with { Misfire = (MisfirePolicy)3 } }),
+        new("misfire policy -1", "policy.misfire", d => d with { Policy = d.Policy with { Misfire = (MisfirePolicy)(-1) } }),
+        new("catch-up window -1", "policy.catchUpWindowSeconds", d => d with { Policy = d.Policy with { CatchUpWindowSeconds = -1 } }),
+        new("catch-up window of 7 days and a second", "policy.catchUpWindowSeconds",
+            d => d with { Policy = d.Policy with { CatchUpWindowSeconds = JobDefinitionRules.MaxCatchUpWindowSeconds + 1 } }),
+        new("catch-up window int.MinValue", "policy.catchUpWindowSeconds", d => d with { Policy = d.Policy with { CatchUpWindowSeconds = int.MinValue } }),
+        new("concurrency policy 3", "policy.concurrency", d => d with { Policy = d.Policy with { Concurrency = (ConcurrencyPolicy)3 } }),
+        new("0 attempts", "policy.retry.attempts", d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { Attempts = 0 } } }),
+        new("11 attempts", "policy.retry.attempts", d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { Attempts = 11 } } }),
+        new("backoff -1", "policy.retry.backoffSeconds", d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { BackoffSeconds = -1 } } }),
+        new("backoff 3601", "policy.retry.backoffSeconds", d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { BackoffSeconds = 3601 } } }),
+        new("maximum backoff 86401", "policy.retry.maxBackoffSeconds",
+            d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { MaxBackoffSeconds = JobDefinitionRules.MaxMaxBackoffSeconds + 1 } } }),
+        new("maximum backoff below the backoff", "policy.retry.maxBackoffSeconds",
+            d => d with { Policy = d.Policy with { Retry = d.Policy.Retry with { MaxBackoffSeconds = d.Policy.Retry.BackoffSeconds - 1 } } }),
     ];
 
     public static Arbitrary<IdText> IdTexts() =>

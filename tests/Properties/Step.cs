@@ -16,5 +16,12 @@ public sealed record Step(JobCommand Command, int DelaySeconds)
         _ => command.ToString(),
     };
 
-    public static string Describe(JobDefinition definition) => $"'{definition.Cron}' {definition.TimeZone}";
+    public static string Describe(JobDefinition definition) =>
+        definition.Policy == DispatchPolicy.Default
+            ? $"'{definition.Cron}' {definition.TimeZone}"
+            : $"'{definition.Cron}' {definition.TimeZone} {Describe(definition.Policy)}";
+
+    public static string Describe(DispatchPolicy policy) =>
+        $"{policy.Misfire}/{policy.CatchUpWindowSeconds}s/{policy.Concurrency}/"
+        + $"retry {policy.Retry.Attempts}x {policy.Retry.BackoffSeconds}-{policy.Retry.MaxBackoffSeconds}s";
 }

@@ -1,11 +1,9 @@
-using System.Text.Json;
+using JobLog.Properties.Store;
 
 namespace JobLog.Properties;
 
 public sealed class StoreRoundTripProperties
 {
-    private static readonly JsonSerializerOptions StoreJson = new(JsonSerializerDefaults.Web);
-
     [Property(MaxTest = 1000, Arbitrary = [typeof(JobArbitraries)])]
     public Property Events_read_back_from_json_fold_to_the_same_bytes_and_equal_jobs(History history)
     {
@@ -26,6 +24,7 @@ public sealed class StoreRoundTripProperties
         _ => e,
     };
 
+    // Through Marten's serializer as the store configures it: the JSON the events really have.
     private static JobDefinition RoundTrip(JobDefinition definition) =>
-        JsonSerializer.Deserialize<JobDefinition>(JsonSerializer.Serialize(definition, StoreJson), StoreJson)!;
+        MartenJson.Read<JobDefinition>(MartenJson.Serializer.ToJson(definition));
 }

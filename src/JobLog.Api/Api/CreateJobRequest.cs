@@ -19,6 +19,9 @@ public sealed record CreateJobRequest
 
     public TargetRequest? Target { get; init; }
 
+    /// <summary>How the leader dispatches the job; omitted members take their defaults.</summary>
+    public PolicyRequest? Policy { get; init; }
+
     /// <summary>Default true.</summary>
     public bool? Enabled { get; init; }
 }

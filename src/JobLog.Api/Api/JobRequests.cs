@@ -7,7 +7,7 @@ namespace JobLog.Api.Api;
 public static class JobRequests
 {
     public static JobDefinition? ToDefinition(
-        string? name, string? cron, string? timeZone, TargetRequest? target, List<FieldError> errors)
+        string? name, string? cron, string? timeZone, TargetRequest? target, PolicyRequest? policy, List<FieldError> errors)
     {
         var missing = new HashSet<string>(StringComparer.Ordinal);
         Require(name, "name", missing, errors);
@@ -40,11 +40,45 @@ public static class JobRequests
                 target?.Method?.ToUpperInvariant() ?? WebhookTarget.DefaultMethod,
                 headers.ToImmutable(),
                 target?.Body,
-                target?.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds));
+                target?.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds))
+        {
+            Policy = ToPolicy(policy, errors),
+        };
         errors.AddRange(JobDefinitionRules.Validate(definition).Where(e => !missing.Contains(e.Field)));
         if (target is null)
             errors.RemoveAll(e => e.Field.StartsWith("target.", StringComparison.Ordinal));
         return errors.Count == 0 ? definition : null;
+    }
+
+    /// <summary>
+    /// The policy a request gives, each omitted or null member taking its default. A choice that is not one of the
+    /// names is reported here (the model only ever holds a valid one) and the default stands in for it, so the rules
+    /// report nothing more about that field; the numbers are left to the rules.
+    /// </summary>
+    private static DispatchPolicy ToPolicy(PolicyRequest? request, List<FieldError> errors)
+    {
+        var defaults = DispatchPolicy.Default;
+        if (request is null)
+            return defaults;
+        var misfire = defaults.Misfire;
+        if (request.Misfire is { } misfireName && !PolicyNames.TryParse(misfireName, out misfire))
+        {
+            misfire = defaults.Misfire;
+            errors.Add(new FieldError("policy.misfire", $"must be one of {string.Join(", ", PolicyNames.Misfires)}, spelled exactly so."));
+        }
+        var concurrency = defaults.Concurrency;
+        if (request.Concurrency is { } concurrencyName && !PolicyNames.TryParse(concurrencyName, out concurrency))
+        {
+            concurrency = defaults.Concurrency;
+            errors.Add(new FieldError("policy.concurrency", $"must be one of {string.Join(", ", PolicyNames.Concurrencies)}, spelled exactly so."));
+        }
+        var retry = request.Retry is { } r
+            ? new RetryPolicy(
+                r.Attempts ?? defaults.Retry.Attempts,
+                r.BackoffSeconds ?? defaults.Retry.BackoffSeconds,
+                r.MaxBackoffSeconds ?? defaults.Retry.MaxBackoffSeconds)
+            : defaults.Retry;
+        return new DispatchPolicy(misfire, request.CatchUpWindowSeconds ?? defaults.CatchUpWindowSeconds, concurrency, retry);
     }
 
     /// <summary>

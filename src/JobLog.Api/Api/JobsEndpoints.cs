@@ -41,7 +41,7 @@ public static class JobsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         MapChange(jobs.MapPut("/{id}", UpdateJob).Accepts<UpdateJobRequest>(JsonContentType.Expected), nameof(UpdateJob),
-            "Replace the definition (name, cron, timeZone, target). The job as GET returns it is accepted: id must be the "
+            "Replace the definition (name, cron, timeZone, target, policy). The job as GET returns it is accepted: id must be the "
             + "path's and read-only fields (enabled, status, version, createdAt, updatedAt) must equal the job's at If-Match.");
         MapChange(WithReason(jobs.MapPost("/{id}/pause", PauseJob)), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
         MapChange(WithReason(jobs.MapPost("/{id}/resume", ResumeJob)), nameof(ResumeJob), "Resume a paused job.");
@@ -78,7 +78,7 @@ public static class JobsEndpoints
         var errors = new List<FieldError>();
         var id = body.Id is null ? JobRequests.NewId() : JobRequests.ToId(body.Id, "id", errors);
         var actor = RequestInputs.ReadActor(request, errors);
-        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, errors);
+        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, body.Policy, errors);
         if (errors.Count > 0 || id is not { } job || definition is null || actor is null)
             return Problems.Validation(errors);
 
@@ -195,7 +195,7 @@ public static class JobsEndpoints
             return refused;
         var body = read.Value!;
         var errors = new List<FieldError>();
-        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, errors);
+        var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, body.Policy, errors);
         var readOnly = JobRequests.ToReadOnlyFields(id, body, errors);
         return await ChangeAsync(id, request, response, errors,
             (job, expected, actor) => jobs.UpdateAsync(job, definition!, readOnly, expected, actor, cancellationToken));

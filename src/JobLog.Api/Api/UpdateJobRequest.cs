@@ -18,6 +18,9 @@ public sealed record UpdateJobRequest
 
     public TargetRequest? Target { get; init; }
 
+    /// <summary>Writable like the other definition fields; omitted (or omitted members) takes the defaults again.</summary>
+    public PolicyRequest? Policy { get; init; }
+
     /// <summary>Read-only: the job's id, as in the path.</summary>
     public string? Id { get; init; }
 

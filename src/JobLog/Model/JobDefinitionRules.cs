@@ -10,6 +10,11 @@ public static class JobDefinitionRules
     public const int MaxBodyLength = 32 * 1024;
     public const int MinTimeoutSeconds = 1;
     public const int MaxTimeoutSeconds = 300;
+    public const int MaxCatchUpWindowSeconds = 7 * 24 * 3600;
+    public const int MinRetryAttempts = 1;
+    public const int MaxRetryAttempts = 10;
+    public const int MaxBackoffSeconds = 3600;
+    public const int MaxMaxBackoffSeconds = 24 * 3600;
 
     public static readonly IReadOnlySet<string> Methods =
         new HashSet<string>(["GET", "POST", "PUT", "PATCH", "DELETE"], StringComparer.Ordinal);
@@ -34,6 +39,7 @@ public static class JobDefinitionRules
             errors.Add(CronTiming.UnknownZone(definition.TimeZone));
 
         ValidateTarget(definition.Target, errors);
+        ValidatePolicy(definition.Policy, errors);
         return errors;
     }
 
@@ -76,6 +82,35 @@ public static class JobDefinitionRules
 
         if (target.TimeoutSeconds is < MinTimeoutSeconds or > MaxTimeoutSeconds)
             errors.Add(new("target.timeoutSeconds", $"must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds}."));
+    }
+
+    private static void ValidatePolicy(DispatchPolicy policy, List<FieldError> errors)
+    {
+        // The enums are checked too: a definition read from JSON may hold any number in them.
+        if (!Enum.IsDefined(policy.Misfire))
+            errors.Add(new("policy.misfire", $"must be one of {string.Join(", ", PolicyNames.Misfires)}."));
+        if (policy.CatchUpWindowSeconds is < 0 or > MaxCatchUpWindowSeconds)
+            errors.Add(new("policy.catchUpWindowSeconds", $"must be between 0 (no catch-up) and {MaxCatchUpWindowSeconds} (7 days)."));
+        if (!Enum.IsDefined(policy.Concurrency))
+            errors.Add(new("policy.concurrency", $"must be one of {string.Join(", ", PolicyNames.Concurrencies)}."));
+
+        var retry = policy.Retry;
+        if (retry is null)
+        {
+            errors.Add(new("policy.retry", "is required."));
+            return;
+        }
+        if (retry.Attempts is < MinRetryAttempts or > MaxRetryAttempts)
+            errors.Add(new("policy.retry.attempts", $"must be between {MinRetryAttempts} and {MaxRetryAttempts}."));
+        var backoffValid = retry.BackoffSeconds is >= 0 and <= MaxBackoffSeconds;
+        if (!backoffValid)
+            errors.Add(new("policy.retry.backoffSeconds", $"must be between 0 and {MaxBackoffSeconds}."));
+        // Compared with the backoff only when that is valid, so that one wrong number is reported once, under its own name.
+        var least = backoffValid ? retry.BackoffSeconds : 0;
+        if (retry.MaxBackoffSeconds < least || retry.MaxBackoffSeconds > MaxMaxBackoffSeconds)
+            errors.Add(new("policy.retry.maxBackoffSeconds", backoffValid
+                ? $"must be between backoffSeconds ({retry.BackoffSeconds}) and {MaxMaxBackoffSeconds}; it is {retry.MaxBackoffSeconds}."
+                : $"must be between 0 and {MaxMaxBackoffSeconds}."));
     }
 
     /// <summary>

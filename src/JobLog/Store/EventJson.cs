@@ -113,6 +113,8 @@ internal static class EventJson
             return null;
         string? name = null, cron = null, timeZone = null;
         WebhookTarget? target = null;
+        // Events written before dispatch policies have none: they fold to the default, as Marten's serializer reads them.
+        DispatchPolicy? policy = DispatchPolicy.Default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool read;
@@ -124,14 +126,67 @@ internal static class EventJson
                 read = TryReadString(ref reader, out timeZone);
             else if (reader.ValueTextEquals("target"u8))
                 read = reader.Read() && (target = ReadTarget(ref reader)) is not null;
+            else if (reader.ValueTextEquals("policy"u8))
+                read = reader.Read() && (policy = ReadPolicy(ref reader)) is not null;
             else
                 read = false;
             if (!read)
                 return null;
         }
         return reader.TokenType == JsonTokenType.EndObject && name is not null && cron is not null && timeZone is not null
-               && target is not null
-            ? new JobDefinition(name, cron, timeZone, target)
+               && target is not null && policy is not null
+            ? new JobDefinition(name, cron, timeZone, target) { Policy = policy }
+            : null;
+    }
+
+    /// <summary>A policy exactly as JobLog writes it: every member present, the choices spelled as <see cref="PolicyNames"/> spells them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static DispatchPolicy? ReadPolicy(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            return null;
+        MisfirePolicy misfire = default;
+        ConcurrencyPolicy concurrency = default;
+        bool hasMisfire = false, hasConcurrency = false;
+        int? window = null;
+        RetryPolicy? retry = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool read;
+            if (reader.ValueTextEquals("misfire"u8))
+                read = hasMisfire = TryReadString(ref reader, out var name) && name is not null && PolicyNames.TryParse(name, out misfire);
+            else if (reader.ValueTextEquals("catchUpWindowSeconds"u8))
+                read = TryReadInt(ref reader, out window);
+            else if (reader.ValueTextEquals("concurrency"u8))
+                read = hasConcurrency = TryReadString(ref reader, out var name) && name is not null && PolicyNames.TryParse(name, out concurrency);
+            else if (reader.ValueTextEquals("retry"u8))
+                read = reader.Read() && (retry = ReadRetry(ref reader)) is not null;
+            else
+                read = false;
+            if (!read)
+                return null;
+        }
+        return reader.TokenType == JsonTokenType.EndObject && hasMisfire && window is { } seconds && hasConcurrency && retry is not null
+            ? new DispatchPolicy(misfire, seconds, concurrency, retry)
+            : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RetryPolicy? ReadRetry(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            return null;
+        int? attempts = null, backoff = null, maxBackoff = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var read = reader.ValueTextEquals("attempts"u8) ? TryReadInt(ref reader, out attempts)
+                : reader.ValueTextEquals("backoffSeconds"u8) ? TryReadInt(ref reader, out backoff)
+                : reader.ValueTextEquals("maxBackoffSeconds"u8) && TryReadInt(ref reader, out maxBackoff);
+            if (!read)
+                return null;
+        }
+        return reader.TokenType == JsonTokenType.EndObject && attempts is { } a && backoff is { } b && maxBackoff is { } x
+            ? new RetryPolicy(a, b, x)
             : null;
     }
 
@@ -154,11 +209,7 @@ internal static class EventJson
             else if (reader.ValueTextEquals("body"u8))
                 read = hasBody = TryReadString(ref reader, out body);
             else if (reader.ValueTextEquals("timeoutSeconds"u8))
-            {
-                var seconds = 0;
-                read = reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out seconds);
-                timeoutSeconds = seconds;
-            }
+                read = TryReadInt(ref reader, out timeoutSeconds);
             else if (reader.ValueTextEquals("headers"u8))
                 read = reader.Read() && (headers = ReadHeaders(ref reader)) is not null;
             else
@@ -186,6 +237,16 @@ internal static class EventJson
                 return null;
         }
         return reader.TokenType == JsonTokenType.EndObject ? headers.ToImmutable() : null;
+    }
+
+    /// <summary>Moves to the property's value; true when it is a number that fits an <see cref="int"/> (into <paramref name="value"/>).</summary>
+    private static bool TryReadInt(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number))
+            return false;
+        value = number;
+        return true;
     }
 
     /// <summary>Moves to the property's value; true when it is a string (into <paramref name="value"/>) or null.</summary>
