@@ -18,7 +18,8 @@ public sealed class DispatchBench : IBenchSuite
     private const string QuartzSchema = "quartz_bench";
     private const int Members = 3;
     private static readonly TimeSpan FirstDeliveryDeadline = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+    // How long after a window's end its last occurrences may still arrive; the wait ends as soon as all have.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ResumeDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ApplyDeadline = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
@@ -80,7 +81,8 @@ public sealed class DispatchBench : IBenchSuite
                 return new Victim(leader, killedAt, workload.Ids.ToHashSet());
             },
             cluster.RestartAsync);
-        return await MeasureAsync("JobLog", sides.Receiver, workload, window, kills, failover, plan, ct);
+        return await MeasureAsync("JobLog", sides.Receiver, workload, window, kills, failover, plan, ct,
+            $"Is the dispatcher on this build, and do the settings in {nameof(JobLogDispatchSettings)} match its names?");
     }
 
     private static async Task<SideResult> MeasureQuartzAsync(
@@ -93,14 +95,24 @@ public sealed class DispatchBench : IBenchSuite
         var peers = new Dictionary<string, QuartzPeerProcess>();
         try
         {
-            foreach (var peer in await Task.WhenAll(Enumerable.Range(1, Members).Select(k => StartPeerAsync($"peer-{k}"))))
-                peers[peer.InstanceId] = peer;
+            var starting = Enumerable.Range(1, Members).Select(k => StartPeerAsync($"peer-{k}")).ToList();
+            try
+            {
+                await Task.WhenAll(starting);
+            }
+            finally
+            {
+                foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+                    peers[started.Result.InstanceId] = started.Result;
+            }
 
             var failover = new FailoverHooks(
                 async (soFar, _) =>
                 {
                     // Quartz has no leader: the peer that fired last goes, with the jobs it fired last.
-                    var recent = soFar.Where(d => d.Instance is not null && d.ReceivedAt > soFar[^1].ReceivedAt.AddSeconds(-5)).ToList();
+                    var recent = soFar.Where(d => d.Instance is not null && d.ReceivedAt > DateTimeOffset.UtcNow.AddSeconds(-5)).ToList();
+                    if (recent.Count == 0)
+                        throw new TimeoutException("no Quartz peer delivered anything in the last 5 s.");
                     var victim = recent[^1].Instance!;
                     var itsJobs = recent.GroupBy(d => d.Job).Where(g => g.MaxBy(d => d.ReceivedAt)!.Instance == victim).Select(g => g.Key).ToHashSet();
                     var killedAt = DateTimeOffset.UtcNow;
@@ -130,11 +142,11 @@ public sealed class DispatchBench : IBenchSuite
     /// </summary>
     private static async Task<SideResult> MeasureAsync(
         string side, WebhookReceiver receiver, DispatchWorkload workload, TimeSpan window, int kills, FailoverHooks failover,
-        Plan plan, CancellationToken ct)
+        Plan plan, CancellationToken ct, string? hint = null)
     {
         if (!await EventuallyAsync(() => receiver.Count > 0, FirstDeliveryDeadline, ct))
         {
-            var notice = $"{side}: no dispatches received within {FirstDeliveryDeadline.TotalSeconds:0} s of {workload.Label} being in place; its rows are n/a.";
+            var notice = $"{side}: no dispatches received within {FirstDeliveryDeadline.TotalSeconds:0} s of {workload.Label} being in place; its rows are n/a. {hint}".TrimEnd();
             Console.Error.WriteLine($"  {notice}");
             return new SideResult([], [], null, null, notice);
         }
@@ -164,6 +176,8 @@ public sealed class DispatchBench : IBenchSuite
     {
         var samples = new List<FailoverSample>();
         var from = WholeSecond(DateTimeOffset.UtcNow).AddSeconds(1);
+        // Occurrences before the last moment every job was seen firing again are all settled, delivered or not.
+        var settledAt = (DateTimeOffset?)null;
         string? notice = null;
         try
         {
@@ -188,6 +202,7 @@ public sealed class DispatchBench : IBenchSuite
                     notice = $"{side}: not every job fired within {ResumeDeadline.TotalSeconds:0} s of {victim.Name} restarting; failovers stopped there.";
                     break;
                 }
+                settledAt = restartedAt;
             }
         }
         catch (TimeoutException e)
@@ -197,7 +212,7 @@ public sealed class DispatchBench : IBenchSuite
         if (notice is not null)
             Console.Error.WriteLine($"  {notice}");
 
-        var to = WholeSecond(DateTimeOffset.UtcNow);
+        var to = WholeSecond(settledAt ?? DateTimeOffset.UtcNow);
         var across = WindowResult.Of(receiver.Deliveries, workload, from, to);
         Console.Error.WriteLine($"  {side}, across the failovers: {Describe(across)}");
         return new SideResult(windows, samples, across.Duplicates, across.Missed, notice);

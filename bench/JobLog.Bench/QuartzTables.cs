@@ -6,7 +6,7 @@ namespace JobLog.Bench;
 /// The tables Quartz.NET 4.7's AdoJobStore reads and writes on PostgreSQL (the peer starts with schema validation
 /// on, so a missing table or column fails its start), created by the bench in a schema of its own per run.
 /// Columns, keys and the indexes its acquisition and recovery queries use follow Quartz's own PostgreSQL schema for
-/// that release; the history tables it validates but the peer never fills (execution history is off) get no indexes.
+/// that release; the history and job status tables, which the peer never fills (execution history is off), get no indexes.
 /// </summary>
 public static class QuartzTables
 {
