@@ -117,21 +117,7 @@ public sealed class ApiServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    // The bench is built with the same configuration as the API (a project reference builds it), so the dll sits
-    // beside the bench's own output path with "bench/JobLog.Bench" replaced by "src/JobLog.Api".
-    private static string FindApiDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        for (var dir = output; dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "JobLog.Api", "bin", configuration, framework, "JobLog.Api.dll");
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        throw new FileNotFoundException($"JobLog.Api.dll ({configuration}/{framework}) not found above {output.FullName}; build src/JobLog.Api.");
-    }
+    private static string FindApiDll() => SiblingBuild.Find(Path.Combine("src", "JobLog.Api"), "JobLog.Api.dll");
 
     private static int FreePort()
     {

@@ -7,7 +7,7 @@ var options = new BenchOptions(
     WorkDirectory: Path.Combine(Path.GetTempPath(), $"joblog-bench-{Environment.ProcessId}"));
 var only = ReadString("--suite");
 
-IBenchSuite[] suites = [new FoldBench(), new ApiBench(), new StartupBench(), new ZooKeeperBench(), new ClusterBench()];
+IBenchSuite[] suites = [new FoldBench(), new ApiBench(), new StartupBench(), new ZooKeeperBench(), new ClusterBench(), new DispatchBench()];
 var rows = new List<BenchRow>();
 foreach (var suite in suites.Where(s => only is null || s.Name.Equals(only, StringComparison.OrdinalIgnoreCase)))
 {
