@@ -49,6 +49,8 @@ public sealed partial class LeaderDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The host runs this up to its first await while it starts; a take-over must not hold the node's start-up.
+        await Task.Yield();
         if (!_options.Enabled)
         {
             LogDisabled(logger);
