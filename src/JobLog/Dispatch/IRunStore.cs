@@ -28,7 +28,10 @@ public interface IRunStore
     /// </summary>
     Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records a run's outcome; the first outcome recorded stands (false when the run had one already).</summary>
+    /// <summary>
+    /// Records a run's outcome; the first outcome recorded stands (false when the run had one already, or when no dispatcher
+    /// claimed it: a pending trigger gets its outcome from the call it waits for).
+    /// </summary>
     Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using JobLog.Dispatch;
 using JobLog.Integration.Fixtures;
+using Npgsql;
 using Xunit;
 using static JobLog.Integration.Dispatch.RunStoreScope;
 
@@ -59,11 +60,21 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         var job = NewJob();
         var occurrences = Enumerable.Range(0, 200).Select(minute => Occurrence(job, minute)).ToList();
         await scope.Store.UnfinishedAsync(CancellationToken.None);
+        await otherNode.UnfinishedAsync(CancellationToken.None);
 
-        var claims = await Task.WhenAll(
-            Task.Run(() => scope.Store.ClaimAsync(occurrences, "a", 1, T0, CancellationToken.None)),
-            Task.Run(() => otherNode.ClaimAsync([.. Enumerable.Reverse(occurrences)], "b", 2, T0, CancellationToken.None)),
-            Task.Run(() => scope.Store.ClaimAsync([.. occurrences.Where((_, i) => i % 2 == 1)], "c", 3, T0, CancellationToken.None)));
+        // A writer holds the middle occurrence uncommitted, so both batches are stopped inside, each holding rows the
+        // other wants next if they went in the order they were given.
+        await using var holder = await scope.OpenAsync();
+        await using var held = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand(
+                         $"insert into {scope.Schema}.dispatch_runs (job_id, job_version, scheduled_at, kind, claimed_by, epoch, claimed_at) " +
+                         $"values ('{job.Value}', 1, '{T0.AddMinutes(100):O}', 'scheduled', 'other', 1, now())", holder, held))
+            await hold.ExecuteNonQueryAsync();
+        var forward = Task.Run(() => scope.Store.ClaimAsync(occurrences, "a", 1, T0, CancellationToken.None));
+        var backward = Task.Run(() => otherNode.ClaimAsync([.. Enumerable.Reverse(occurrences)], "b", 2, T0, CancellationToken.None));
+        await Eventually(() => scope.LockWaitersAsync(atLeast: 2), TimeSpan.FromSeconds(30), "both batches wait");
+        await held.RollbackAsync();
+        var claims = await Task.WhenAll(forward, backward);
 
         var won = claims.SelectMany(c => c).Where(c => c.Run is not null).Select(c => c.Claim.ScheduledAt).ToList();
         Assert.Equal(occurrences.Select(o => o.ScheduledAt).Order(), won.Order());

@@ -92,7 +92,7 @@ public sealed class RunStoreFenceTests(PostgresFixture postgres)
 
         var batch = scope.Store.ClaimAsync(
             [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2)], "zombie", 1, T0, CancellationToken.None);
-        await Eventually(() => LockWaitersAsync(scope), Within, "the zombie's batch waits on the fence row");
+        await Eventually(() => scope.LockWaitersAsync(), Within, "the zombie's batch waits on the fence row");
         Assert.False(batch.IsCompleted);
         await transaction.CommitAsync();
 
@@ -110,6 +110,7 @@ public sealed class RunStoreFenceTests(PostgresFixture postgres)
 
         // Another writer holds the batch's second occurrence uncommitted, so the zombie's batch stops half way, fence held.
         await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "warm-up", 1, T0, CancellationToken.None);
+        await newLeader.UnfinishedAsync(CancellationToken.None);
         await using var holder = await scope.OpenAsync();
         await using var held = await holder.BeginTransactionAsync();
         await Execute(holder,
@@ -118,9 +119,9 @@ public sealed class RunStoreFenceTests(PostgresFixture postgres)
 
         var batch = scope.Store.ClaimAsync(
             [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2)], "zombie", 1, T0, CancellationToken.None);
-        await Eventually(() => LockWaitersAsync(scope), Within, "the zombie's batch waits on the held occurrence");
+        await Eventually(() => scope.LockWaitersAsync(), Within, "the zombie's batch waits on the held occurrence");
         var takeOver = newLeader.TakeOverAsync("leader", 2, CancellationToken.None);
-        await Eventually(async () => await LockWaitersAsync(scope, atLeast: 2), Within, "the take-over waits for the zombie's batch");
+        await Eventually(() => scope.LockWaitersAsync(atLeast: 2), Within, "the take-over waits for the zombie's batch");
         Assert.False(takeOver.IsCompleted);
 
         await held.RollbackAsync();
@@ -142,17 +143,6 @@ public sealed class RunStoreFenceTests(PostgresFixture postgres)
             $"from {scope.Schema}.dispatch_runs r",
             connection);
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<bool> LockWaitersAsync(RunStoreScope scope, int atLeast = 1)
-    {
-        await using var connection = await scope.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' " +
-            "and query like '%' || @schema || '.dispatch_%'",
-            connection);
-        command.Parameters.AddWithValue("schema", scope.Schema);
-        return (long)(await command.ExecuteScalarAsync())! >= atLeast;
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction transaction)

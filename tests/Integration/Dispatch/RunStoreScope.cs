@@ -55,5 +55,17 @@ public sealed class RunStoreScope : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
+    /// <summary>Whether that many statements on the store's tables wait for a lock now.</summary>
+    public async Task<bool> LockWaitersAsync(int atLeast = 1)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' " +
+            "and query like '%' || @schema || '.dispatch_%'",
+            connection);
+        command.Parameters.AddWithValue("schema", Schema);
+        return (long)(await command.ExecuteScalarAsync())! >= atLeast;
+    }
+
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

@@ -41,6 +41,18 @@ public sealed class RunStoreTriggerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_trigger_no_dispatcher_claimed_gets_no_outcome_and_stays_pending()
+    {
+        await using var scope = Fresh(postgres);
+        var trigger = await scope.Store.RequestTriggerAsync(NewJob(), 1, T0, CancellationToken.None);
+
+        Assert.False(await scope.Store.CompleteAsync(trigger.Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None));
+
+        Assert.Equal([trigger], await scope.Store.PendingTriggersAsync(CancellationToken.None));
+        Assert.NotNull(await scope.Store.ClaimTriggerAsync(trigger.Id, "a", 1, T0, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_scheduled_run_cannot_be_claimed_as_a_trigger()
     {
         await using var scope = Fresh(postgres);
@@ -74,12 +86,13 @@ public sealed class RunStoreTriggerTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         using var timeout = new CancellationTokenSource(Within);
         await scope.Store.WaitForTriggerAsync(timeout.Token);
-        var wasPending = (await scope.Store.PendingTriggersAsync(CancellationToken.None)).Count;
+        Assert.Empty(await scope.Store.PendingTriggersAsync(CancellationToken.None));
 
+        // Requested while nobody waits: the next wait returns (at once, or when the notification arrives), never at the deadline.
         await scope.Store.RequestTriggerAsync(NewJob(), 1, T0, CancellationToken.None);
-        await Eventually(() => scope.Store.WaitForTriggerAsync(timeout.Token).IsCompleted, Within, "the notification reached the listener");
+        await scope.Store.WaitForTriggerAsync(timeout.Token);
 
-        Assert.Equal(0, wasPending);
+        Assert.Single(await scope.Store.PendingTriggersAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -99,12 +99,13 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
     public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
         RunAsync("Recording an outcome failed; it may or may not have been recorded", async (connection, ct) =>
         {
-            // Not fenced: the outcome of a call that was made is a fact whoever reports it; the first one stands.
+            // Not fenced: the outcome of a call that was made is a fact whoever reports it; the first one stands. Only a
+            // claimed run has one: a trigger no dispatcher claimed yet is still waiting for its call.
             await using var command = new NpgsqlCommand(
                 $"""
                  update {_runs}
                     set outcome = @outcome, ended_at = @ended, http_status = @status, error = @error
-                  where id = @id and outcome is null
+                  where id = @id and outcome is null and claimed_by is not null
                  """,
                 connection);
             command.Parameters.AddWithValue("id", runId);

@@ -12,11 +12,28 @@ internal static class RunStoreSchema
     /// <summary>The channel a trigger request notifies; the payload is the schema, so stores of other schemas ignore it.</summary>
     public const string TriggerChannel = "joblog_dispatch";
 
+    private static readonly string[] Relations =
+    [
+        "dispatch_fence", "dispatch_runs", "dispatch_runs_occurrence", "dispatch_runs_trigger", "dispatch_runs_job",
+        "dispatch_runs_scheduled", "dispatch_runs_unfinished",
+    ];
+
     // Every statement is idempotent, and the whole runs in one transaction under the schema's advisory lock (the one
     // Marten's migration holds too), so nodes starting together neither race each other nor Marten on a fresh schema.
+    // A schema that has everything is left alone: even "create index if not exists" takes a lock on the table that
+    // waits for every open write on it and holds up the writes queued behind it.
     public static async Task CreateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var present = new NpgsqlCommand(
+                         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+                         "where n.nspname = @schema and c.relname = any(@names)", connection))
+        {
+            present.Parameters.AddWithValue("schema", schema);
+            present.Parameters.AddWithValue("names", Relations);
+            if ((long)(await present.ExecuteScalarAsync(cancellationToken))! == Relations.Length)
+                return;
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@name, 0))", connection, transaction))
         {
