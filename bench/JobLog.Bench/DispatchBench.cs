@@ -341,7 +341,7 @@ public sealed class DispatchBench : IBenchSuite
     {
         public static Plan For(BenchOptions options) => options.Quick
             ? new Plan(1_000, 100, Math.Min(options.Runs, 2), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 1)
-            : new Plan(10_000, 1_000, options.Runs, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), Math.Min(options.Runs, 3));
+            : new Plan(10_000, 1_000, options.Runs, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), Math.Min(options.Runs, 3));
     }
 
     private sealed record Sides(string Postgres, string ZooKeeper, string Quartz, WebhookReceiver Receiver);
