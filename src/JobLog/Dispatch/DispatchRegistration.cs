@@ -1,3 +1,4 @@
+using JobLog.Dispatch.Delivery;
 using JobLog.Dispatch.Leader;
 using JobLog.Dispatch.Runs;
 using Microsoft.Extensions.Configuration;
@@ -10,9 +11,8 @@ public static class DispatchRegistration
 {
     /// <summary>
     /// Registers dispatching: its options, the leader's dispatcher (a hosted service, and the state <c>/cluster</c> and
-    /// <c>/schedule</c> show), and the run store and webhook sender it uses. The run store and the sender are added with
-    /// TryAdd, so the PostgreSQL run store and the HTTP sender win when their registrations are added, before or after
-    /// this one (a later plain Add wins anyway). Needs the store, the node and the cluster.
+    /// <c>/schedule</c> show), the run store (PostgreSQL, or in memory beside the in-memory event store) and the webhook
+    /// sender. Needs the store, the node and the cluster.
     /// </summary>
     public static IServiceCollection AddJobLogDispatch(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,11 +21,10 @@ public static class DispatchRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        // The in-memory run store goes with the in-memory event store; a node on PostgreSQL gets the PostgreSQL run store
-        // from its own registration. Until that is registered such a node keeps its runs in memory too.
-        services.TryAddSingleton<InMemoryRunStore>();
-        services.TryAddSingleton<IRunStore>(sp => sp.GetRequiredService<InMemoryRunStore>());
-        services.TryAddSingleton<IWebhookSender, UnavailableWebhookSender>();
+        // The in-memory run store goes with the in-memory event store; a node on PostgreSQL keeps its runs there.
+        services.TryAddKeyedSingleton<IRunStore>(RunStoreRegistration.InMemoryStoreKey, (_, _) => new InMemoryRunStore());
+        services.AddJobLogRunStore();
+        services.AddJobLogDelivery();
         services.TryAddSingleton<IDispatchLeadership, ClusterDispatchLeadership>();
         services.AddSingleton<InFlightDeliveries>();
         services.AddSingleton<LeaderDispatcher>();

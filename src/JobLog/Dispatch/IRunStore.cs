@@ -16,6 +16,12 @@ public interface IRunStore
     Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The instant dispatching began on this store: <paramref name="now"/> the first time any leader asks, the same instant
+    /// ever after. Nothing scheduled before it is owed: occurrences from before JobLog dispatched are not misfires.
+    /// </summary>
+    Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Claims occurrences under a uniqueness constraint on (job, scheduled instant) for scheduled and catch-up runs: each
     /// occurrence is claimed at most once, whoever asks. Returns one result per claim, in order.
     /// </summary>

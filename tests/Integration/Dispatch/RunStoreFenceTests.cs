@@ -37,6 +37,16 @@ public sealed class RunStoreFenceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Dispatching_begins_at_the_first_instant_asked_for_and_stays_there()
+    {
+        await using var scope = Fresh(postgres);
+        var first = new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(first, await scope.Store.DispatchingSinceAsync(first, CancellationToken.None));
+        Assert.Equal(first, await scope.Store.DispatchingSinceAsync(first.AddHours(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Every_dispatcher_write_of_a_deposed_epoch_is_refused_with_both_epochs_and_changes_nothing()
     {
         await using var scope = Fresh(postgres);

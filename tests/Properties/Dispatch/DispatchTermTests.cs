@@ -41,6 +41,29 @@ public sealed class DispatchTermTests
     }
 
     [Fact]
+    public async Task A_first_leader_owes_nothing_scheduled_before_dispatching_began_and_a_later_one_owes_the_gap()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "*/2 * * * * *");
+        rig.Clock.Advance(TimeSpan.FromSeconds(60));
+        var (first, firstInFlight) = rig.Term("a", 1);
+        await first.StartAsync(None);
+        await firstInFlight.IdleAsync();
+
+        Assert.Empty(rig.RunsOf("job"));
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(10));
+        var (second, secondInFlight) = rig.Term("b", 2);
+        await second.StartAsync(None);
+        await secondInFlight.IdleAsync();
+
+        var runs = rig.RunsOf("job");
+        Assert.Equal(5, runs.Count);
+        Assert.Equal(4, runs.Count(r => r.Outcome == RunOutcome.Misfired));
+        Assert.Single(runs, r => r.Kind == RunKind.CatchUp && r.Outcome == RunOutcome.Succeeded);
+    }
+
+    [Fact]
     public async Task Under_allow_both_runs_are_called()
     {
         var rig = new DispatchRig(gated: true);

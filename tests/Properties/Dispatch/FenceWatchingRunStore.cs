@@ -15,6 +15,9 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
     /// <summary>Runs after a claim that got runs and before the dispatcher hears of it (a change between claim and call).</summary>
     public Func<Task>? AfterClaim { get; set; }
 
+    public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.DispatchingSinceAsync(now, cancellationToken);
+
     public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
         inner.TakeOverAsync(node, epoch, cancellationToken);
 

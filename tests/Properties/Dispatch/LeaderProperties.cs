@@ -13,6 +13,8 @@ public sealed class LeaderProperties
         await rig.AddAsync("every-2s", "*/2 * * * * *");
         await rig.AddAsync("every-3s", "*/3 * * * * *");
         var job = JobId.Parse("every-2s");
+        // Dispatching began on this store now: every occurrence from here on is owed, whoever leads or does not.
+        await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
         var leaders = scenario.Epochs.Select((epoch, i) => rig.Term($"node-{i}", epoch)).ToList();
         var dead = new bool[leaders.Count];
 

@@ -99,7 +99,8 @@ public sealed partial class DispatchTerm
         var schedule = _schedule.Current;
         await ResolveUnfinishedAsync(schedule, now, cancellationToken);
         var latest = await _runs.LatestScheduledAsync(cancellationToken);
-        await PlanMisfiresAsync(schedule, latest, now, cancellationToken);
+        var since = await _runs.DispatchingSinceAsync(now, cancellationToken);
+        await PlanMisfiresAsync(schedule, latest, since, now, cancellationToken);
         foreach (var (job, at) in latest)
             _handledUpTo[job] = at > now ? at : now;
         Sync(schedule);
@@ -225,13 +226,13 @@ public sealed partial class DispatchTerm
             {
                 if (policy == ConcurrencyPolicy.Forbid)
                 {
-                    skipped.Add((claim, $"previous run (occurrence {OccurrenceKeys.OccurrenceText(claims[earlier].ScheduledAt)}) still in flight; concurrency policy forbid"));
+                    skipped.Add((claim, $"previous run (occurrence {RunHeaders.FormatOccurrence(claims[earlier].ScheduledAt)}) still in flight; concurrency policy forbid"));
                     continue;
                 }
                 if (policy == ConcurrencyPolicy.Replace)
                 {
                     // Neither was called yet: the earlier one is replaced before it starts.
-                    skipped.Add((claims[earlier] with { }, $"replaced by the occurrence at {OccurrenceKeys.OccurrenceText(at)} before it was called"));
+                    skipped.Add((claims[earlier] with { }, $"replaced by the occurrence at {RunHeaders.FormatOccurrence(at)} before it was called"));
                     definitions.Remove(claims[earlier]);
                     claims[earlier] = claim;
                     definitions[claim] = job;
@@ -240,7 +241,7 @@ public sealed partial class DispatchTerm
             }
             else if (inFlight is { } running && policy == ConcurrencyPolicy.Forbid)
             {
-                skipped.Add((claim, $"previous run {running.Run.Id} (occurrence {OccurrenceKeys.OccurrenceText(running.Run.ScheduledAt)}) still in flight; concurrency policy forbid"));
+                skipped.Add((claim, $"previous run {running.Run.Id} (occurrence {RunHeaders.FormatOccurrence(running.Run.ScheduledAt)}) still in flight; concurrency policy forbid"));
                 continue;
             }
             runningInBatch[job.Id] = claims.Count;
@@ -275,7 +276,7 @@ public sealed partial class DispatchTerm
     {
         var completion = new RunCompletion(
             RunOutcome.Failed, _clock.GetUtcNow(), null,
-            $"replaced by the occurrence at {OccurrenceKeys.OccurrenceText(replacement.ScheduledAt)}");
+            $"replaced by the occurrence at {RunHeaders.FormatOccurrence(replacement.ScheduledAt)}");
         await _runs.CompleteAsync(old.Id, completion, _deliveries);
         await cancel.CancelAsync();
     }
@@ -306,7 +307,7 @@ public sealed partial class DispatchTerm
                 Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
             var policy = _policyOf(atVersion);
             var request = new DeliveryRequest(
-                run.Job, run.JobVersion, run.ScheduledAt, OccurrenceKeys.IdempotencyKey(run), atVersion.Target, policy.Retry,
+                run.Job, run.JobVersion, run.ScheduledAt, RunHeaders.KeyFor(run), atVersion.Target, policy.Retry,
                 run.Attempts + 1, (attempt, token) => BeginAttemptAsync(run, attempt, token));
             var result = await _sender.DeliverAsync(request, cancel.Token);
             if (result.Abandoned)
@@ -477,7 +478,8 @@ public sealed partial class DispatchTerm
     }
 
     private async Task PlanMisfiresAsync(
-        Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset now, CancellationToken cancellationToken)
+        Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset dispatchingSince, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var limits = MisfireLimits.From(_options);
         var catchUps = new List<(OccurrenceClaim Claim, JobState Job)>();
@@ -486,7 +488,10 @@ public sealed partial class DispatchTerm
         {
             if (!job.IsDue)
                 continue;
-            var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), latest.TryGetValue(job.Id, out var at) ? at : null, now, limits);
+            // Nothing scheduled before dispatching began on this store is owed (a first leader, or an upgrade, would otherwise
+            // record every occurrence since each job's last change as missed).
+            var handled = latest.TryGetValue(job.Id, out var at) && at > dispatchingSince ? at : dispatchingSince;
+            var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits);
             catchUps.AddRange(plan.CatchUp.Select(t => (new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp), job)));
             misfires.AddRange(plan.Misfired.Select(m => (new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), m.Reason)));
         }

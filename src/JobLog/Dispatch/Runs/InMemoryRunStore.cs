@@ -12,6 +12,7 @@ public sealed class InMemoryRunStore : IRunStore
     private readonly Lock _gate = new();
     private readonly List<RunRecord> _runs = [];
     private readonly Dictionary<(JobId Job, DateTimeOffset At), long> _occurrences = [];
+    private DateTimeOffset? _since;
     private long _fence;
     private TaskCompletionSource _triggered = NewSignal();
 
@@ -43,6 +44,12 @@ public sealed class InMemoryRunStore : IRunStore
             _fence = epoch;
         }
         return Task.CompletedTask;
+    }
+
+    public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            return Task.FromResult(_since ??= now);
     }
 
     public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
@@ -80,7 +87,8 @@ public sealed class InMemoryRunStore : IRunStore
     {
         lock (_gate)
         {
-            if (Find(runId) is not { Outcome: null } run)
+            // Only a claimed run gets an outcome (as in PostgreSQL): a pending trigger completed by nobody would stay unclaimable.
+            if (Find(runId) is not { Outcome: null, ClaimedBy: not null } run)
                 return Task.FromResult(false);
             Replace(run with
             {
@@ -133,8 +141,7 @@ public sealed class InMemoryRunStore : IRunStore
         lock (_gate)
         {
             CheckFence(epoch);
-            if (Find(runId) is not { Outcome: null, Attempts: 0, ClaimedBy: not null } run
-                || (run.ClaimedBy == node && run.Epoch == epoch))
+            if (Find(runId) is not { Outcome: null, Attempts: 0, ClaimedBy: not null, Epoch: { } owner } run || owner >= epoch)
                 return Task.FromResult<RunRecord?>(null);
             var adopted = run with { ClaimedBy = node, Epoch = epoch, ClaimedAt = now };
             Replace(adopted);

@@ -63,6 +63,18 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             return true;
         }, cancellationToken);
 
+    public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync("Reading when dispatching began failed", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(
+                $"update {_fence} set dispatching_since = coalesce(dispatching_since, @now) where id = 1 returning dispatching_since",
+                connection);
+            command.Parameters.AddWithValue("now", RunRows.Stored(now));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return reader.GetFieldValue<DateTimeOffset>(0);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
         IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
         InsertClaimsAsync(claims, node, epoch, RunRows.Stored(now), completion: null,

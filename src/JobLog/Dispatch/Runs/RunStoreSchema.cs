@@ -56,7 +56,8 @@ internal static class RunStoreSchema
              id smallint primary key check (id = 1),
              epoch bigint not null,
              node text,
-             taken_at timestamptz
+             taken_at timestamptz,
+             dispatching_since timestamptz
          );
          insert into {schema}.dispatch_fence (id, epoch) values (1, 0) on conflict (id) do nothing;
 
