@@ -78,6 +78,15 @@ public sealed class ApiProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Sends a signal by name (<c>STOP</c>, <c>CONT</c>) with kill(1): a stopped process keeps its sockets but runs nothing.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}.");
+    }
+
     /// <summary>Ends the process abruptly, as a crash would.</summary>
     public async Task KillAsync()
     {

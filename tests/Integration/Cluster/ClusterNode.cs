@@ -53,6 +53,12 @@ public sealed class ClusterNode : IAsyncDisposable
         await process.DisposeAsync();
     }
 
+    /// <summary>SIGSTOP: the process stops where it is, believing whatever it believed (a leader stays one in its own eyes).</summary>
+    public Task FreezeAsync() => (_process ?? throw new InvalidOperationException($"Node {Id} is not running.")).SignalAsync("STOP");
+
+    /// <summary>SIGCONT: the stopped process goes on from where it stopped.</summary>
+    public Task ThawAsync() => (_process ?? throw new InvalidOperationException($"Node {Id} is not running.")).SignalAsync("CONT");
+
     public async Task<ClusterStatus> StatusAsync() =>
         await Http.GetFromJsonAsync<ClusterStatus>("/cluster") ?? throw new InvalidOperationException($"Node {Id} answered /cluster with null.");
 

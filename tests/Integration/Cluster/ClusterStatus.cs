@@ -10,4 +10,5 @@ public sealed record ClusterStatus(
     int JobCount,
     string Digest,
     string ZooKeeper,
-    bool Stale);
+    bool Stale,
+    DispatcherStatus? Dispatcher = null);
