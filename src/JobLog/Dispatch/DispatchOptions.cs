@@ -40,6 +40,15 @@ public sealed class DispatchOptions
     [Range(1, 100_000)]
     public int ClaimBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Fault tests only: <c>step:jobId</c> pairs separated by <c>;</c> (steps in <see cref="Leader.CrashPoints.Steps"/>) at which
+    /// the leader kills its own process once. Null: never.
+    /// </summary>
+    public string? CrashAt { get; set; }
+
+    /// <summary>Fault tests only: where the once-only markers of <see cref="CrashAt"/> are kept (shared by the nodes).</summary>
+    public string? CrashMarkers { get; set; }
+
     public TimeSpan TriggerPoll => TimeSpan.FromSeconds(TriggerPollSeconds);
 
     public TimeSpan LeadershipPoll => TimeSpan.FromSeconds(LeadershipPollSeconds);

@@ -27,6 +27,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>True once the process ended by itself (or was killed from outside).</summary>
+    public bool HasExited => _process.HasExited;
+
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int port, TimeSpan readyWithin)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "JobLog.Api.dll");

@@ -33,6 +33,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public bool IsRunning => _process is not null;
 
+    /// <summary>Started by the test but ended since without being told to (a crash it was set up to make, say).</summary>
+    public bool HasExited => _process?.HasExited ?? false;
+
     /// <summary>Starts the process and returns once it reports ready (store loaded, ZooKeeper connected).</summary>
     public async Task StartAsync()
     {

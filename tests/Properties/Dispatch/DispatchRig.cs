@@ -20,9 +20,9 @@ public sealed class DispatchRig
 
     private static readonly Provenance By = new("test", "node-test", null);
 
-    public DispatchRig(bool gated = false)
+    public DispatchRig(bool gated = false, DateTimeOffset? start = null)
     {
-        Clock = new FakeTimeProvider(Start);
+        Clock = new FakeTimeProvider(start ?? Start);
         Events = new InMemoryJobEventStore(Clock);
         Sender = new RecordingSender(gated);
         Watched = new FenceWatchingRunStore(Runs);
@@ -44,8 +44,8 @@ public sealed class DispatchRig
     /// <summary>Every job state the schedule went through, with the instant it began (the event's commit time).</summary>
     public List<JobState> States { get; } = [];
 
-    public static JobDefinition Definition(string cron, string url = "http://t.test/") =>
-        new("job", cron, "UTC", new WebhookTarget(url, "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5));
+    public static JobDefinition Definition(string cron, string url = "http://t.test/", string zone = "UTC") =>
+        new("job", cron, zone, new WebhookTarget(url, "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5));
 
     public async Task ChangeAsync(IJobEvent change)
     {
@@ -56,8 +56,8 @@ public sealed class DispatchRig
         States.Add(Schedule.Current.Find(change.Job)!);
     }
 
-    public Task AddAsync(string job, string cron) =>
-        ChangeAsync(new JobAdded(JobId.Parse(job), Definition(cron), true, By));
+    public Task AddAsync(string job, string cron, string zone = "UTC") =>
+        ChangeAsync(new JobAdded(JobId.Parse(job), Definition(cron, zone: zone), true, By));
 
     public Task PauseAsync(JobId job) => ChangeAsync(new JobPaused(job, By));
 

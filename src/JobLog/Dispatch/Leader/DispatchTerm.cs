@@ -27,6 +27,7 @@ public sealed partial class DispatchTerm
     private readonly Action<FencedException> _onFenced;
     private readonly CancellationToken _deliveries;
     private readonly Func<JobDefinition, DispatchPolicy> _policyOf;
+    private readonly CrashPoints _crash;
 
     // The due queue: each due job's next occurrence. Queue items carry a stamp; an item whose stamp is not the job's
     // current one was superseded (the job changed) and is dropped when it comes up.
@@ -67,6 +68,7 @@ public sealed partial class DispatchTerm
         _logger = logger;
         _onFenced = onFenced;
         _deliveries = deliveries;
+        _crash = new CrashPoints(options);
     }
 
     public long Epoch { get; }
@@ -252,7 +254,11 @@ public sealed partial class DispatchTerm
         if (claims.Count > 0)
         {
             ThrowIfFenced();
+            foreach (var claim in claims)
+                _crash.Reached("computed", claim.Job);
             var results = await Fence(() => _runs.ClaimAsync(claims, _node, Epoch, now, cancellationToken));
+            foreach (var claim in claims)
+                _crash.Reached("claimed", claim.Job);
             foreach (var result in results)
             {
                 if (result.Run is not { } run)
@@ -310,12 +316,14 @@ public sealed partial class DispatchTerm
                 run.Job, run.JobVersion, run.ScheduledAt, RunHeaders.KeyFor(run), atVersion.Target, policy.Retry,
                 run.Attempts + 1, (attempt, token) => BeginAttemptAsync(run, attempt, token));
             var result = await _sender.DeliverAsync(request, cancel.Token);
+            _crash.Reached("answered", run.Job);
             if (result.Abandoned)
             {
                 LogAbandoned(_logger, run.Id, run.Job.Value);
                 return;
             }
             await CompleteAsync(run, result.Outcome, result.HttpStatus, result.Error, result.Attempts);
+            _crash.Reached("recorded", run.Job);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -344,7 +352,10 @@ public sealed partial class DispatchTerm
             return false;
         try
         {
-            return await _runs.BeginAttemptAsync(run.Id, attempt, _node, Epoch, _clock.GetUtcNow(), cancellationToken);
+            var begun = await _runs.BeginAttemptAsync(run.Id, attempt, _node, Epoch, _clock.GetUtcNow(), cancellationToken);
+            if (begun)
+                _crash.Reached("begun", run.Job);
+            return begun;
         }
         catch (FencedException e)
         {

@@ -28,16 +28,19 @@ public sealed class DispatchingCluster : IAsyncDisposable
 
     public WebhookReceiver Receiver { get; }
 
-    public static async Task<DispatchingCluster> StartAsync(ClusterServers servers, int size = 3)
+    public static async Task<DispatchingCluster> StartAsync(
+        ClusterServers servers, int size = 3, IReadOnlyDictionary<string, string>? settings = null)
     {
         var receiver = await WebhookReceiver.StartAsync();
-        var cluster = TestCluster.Create(servers.Postgres.ConnectionString, servers.ZooKeeper.ConnectionString, size, settings: _ =>
-            new Dictionary<string, string>
-            {
-                ["JobLog__Dispatch__Targets__Allow__0"] = "127.0.0.0/8",
-                // A lost leader's call can no longer be running after a few seconds (the receiver answers at once).
-                ["JobLog__Dispatch__MaxInDoubtWaitSeconds"] = "5",
-            });
+        var environment = new Dictionary<string, string>
+        {
+            ["JobLog__Dispatch__Targets__Allow__0"] = "127.0.0.0/8",
+            // A lost leader's call can no longer be running after a few seconds (the receiver answers at once).
+            ["JobLog__Dispatch__MaxInDoubtWaitSeconds"] = "5",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key] = value;
+        var cluster = TestCluster.Create(servers.Postgres.ConnectionString, servers.ZooKeeper.ConnectionString, size, settings: _ => environment);
         try
         {
             await cluster.StartInOrderAsync();
@@ -52,9 +55,9 @@ public sealed class DispatchingCluster : IAsyncDisposable
     }
 
     /// <summary>Creates a job firing on <paramref name="cron"/> at the receiver's path <c>/hook/{id}</c>, through <paramref name="node"/>.</summary>
-    public async Task<string> CreateJobAsync(ClusterNode node, string cron)
+    public async Task<string> CreateJobAsync(ClusterNode node, string cron, string? id = null)
     {
-        var id = Http.NewId();
+        id ??= Http.NewId();
         var job = Http.NewJob(id, cron: cron);
         job["target"] = new JsonObject { ["url"] = Receiver.Url($"/hook/{id}") };
         var response = await node.Http.PostAsJsonAsync("/jobs", job);
