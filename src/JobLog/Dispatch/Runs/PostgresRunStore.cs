@@ -144,24 +144,11 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             ct), cancellationToken);
 
     public Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync("Adopting a run failed; it may or may not have been adopted", async (connection, ct) =>
-        {
-            // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
-            await using var command = FencedCommand(
-                connection,
-                $"""
-                 update {_runs}
-                    set claimed_by = @node, epoch = @epoch, claimed_at = @now
-                  where id = @id and outcome is null and attempts = 0 and claimed_by is not null and epoch < @epoch
-                    and (select epoch from fence) <= @epoch
-                 returning {RunRows.Columns}
-                 """,
-                epoch);
-            command.Parameters.AddWithValue("id", runId);
-            command.Parameters.AddWithValue("node", node);
-            command.Parameters.AddWithValue("now", RunRows.Stored(now));
-            return (await ReadFencedAsync(command, epoch, ct)).SingleOrDefault();
-        }, cancellationToken);
+        // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
+        TakeRunAsync(
+            "Adopting a run failed; it may or may not have been adopted",
+            "outcome is null and attempts = 0 and claimed_by is not null and epoch < @epoch",
+            runId, node, epoch, now, cancellationToken);
 
     public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync("Requesting a trigger failed; it may or may not have been recorded", async (connection, ct) =>
@@ -205,14 +192,23 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             ct), cancellationToken);
 
     public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync("Claiming a trigger failed; it may or may not have been claimed", async (connection, ct) =>
+        TakeRunAsync(
+            "Claiming a trigger failed; it may or may not have been claimed",
+            "kind = 'manual' and claimed_by is null and outcome is null",
+            runId, node, epoch, now, cancellationToken);
+
+    // Makes one run the caller's (node, epoch, claimed now) when it is in the state the condition names,
+    // fenced like every dispatcher write; null when it is not in that state.
+    private Task<RunRecord?> TakeRunAsync(
+        string failure, string condition, long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(failure, async (connection, ct) =>
         {
             await using var command = FencedCommand(
                 connection,
                 $"""
                  update {_runs}
                     set claimed_by = @node, epoch = @epoch, claimed_at = @now
-                  where id = @id and kind = 'manual' and claimed_by is null and outcome is null
+                  where id = @id and {condition}
                     and (select epoch from fence) <= @epoch
                  returning {RunRows.Columns}
                  """,
