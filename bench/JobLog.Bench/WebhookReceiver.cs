@@ -1,4 +1,4 @@
-using System.Globalization;
+using JobLog.Dispatch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,8 +15,6 @@ namespace JobLog.Bench;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private const string OccurrenceFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
-
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private List<Delivery> _deliveries = [];
@@ -82,16 +80,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private void Record(IHeaderDictionary headers, DateTimeOffset receivedAt)
     {
-        var occurrence = DateTimeOffset.TryParseExact(
-            headers["X-JobLog-Occurrence"].ToString(), OccurrenceFormat, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var scheduled)
+        var occurrence = RunHeaders.TryParseOccurrence(headers[RunHeaders.Occurrence].ToString(), out var scheduled)
             ? scheduled
             : DateTimeOffset.MinValue;
-        var key = headers["Idempotency-Key"].ToString();
+        var key = headers[RunHeaders.IdempotencyKey].ToString();
         var instance = headers["X-Bench-Instance"].ToString();
         var delivery = new Delivery(
             receivedAt,
-            headers["X-JobLog-Job"].ToString(),
+            headers[RunHeaders.Job].ToString(),
             occurrence,
             key.Length > 0 ? key : null,
             instance.Length > 0 ? instance : null);

@@ -54,7 +54,7 @@ public static class MisfirePlanner
             // Recorded at the last of them, so a later leader's plan starts after every occurrence this record stands for.
             misfired.Add(new PlannedMisfire(
                 olderLast!.Value,
-                $"missed while no leader dispatched: {olderCount} occurrences from {Text(olderFirst!.Value)} to {Text(olderLast.Value)}, "
+                $"missed while no leader dispatched: {olderCount} occurrences from {RunHeaders.FormatOccurrence(olderFirst!.Value)} to {RunHeaders.FormatOccurrence(olderLast.Value)}, "
                 + $"all older than the catch-up window of {windowText} s; this record stands for all of them",
                 olderCount));
         }
@@ -75,12 +75,11 @@ public static class MisfirePlanner
         {
             MisfirePolicy.Skip => "missed while no leader dispatched; misfire policy skip",
             MisfirePolicy.FireOnce => "missed while no leader dispatched; misfire policy fireOnce runs only the latest, "
-                                      + (runs > 0 ? Text(inWindow[^1]) : "none"),
+                                      + (runs > 0 ? RunHeaders.FormatOccurrence(inWindow[^1]) : "none"),
             _ => $"missed while no leader dispatched; misfire policy fireAll runs at most the latest {limits.MaxCatchUpRuns}",
         };
         misfired.AddRange(inWindow.Take(notRun).Select(at => new PlannedMisfire(at, reason)));
         return new MisfirePlan(inWindow.Skip(notRun).ToList(), misfired);
     }
 
-    private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }
