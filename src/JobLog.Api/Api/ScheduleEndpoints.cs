@@ -1,6 +1,8 @@
+using JobLog.Dispatch;
 using JobLog.Dispatch.Leader;
 using JobLog.Node;
 using JobLog.Model;
+using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JobLog.Api.Api;
@@ -17,8 +19,9 @@ public static class ScheduleEndpoints
         return app;
     }
 
-    public static Results<Ok<ScheduleView>, ProblemHttpResult> GetSchedule(
-        string? count, string? from, ScheduleHolder schedule, IDispatcherState dispatcher, TimeProvider clock)
+    public static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> GetSchedule(
+        string? count, string? from, ScheduleHolder schedule, IDispatcherState dispatcher, IRunStore runs, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var size = RequestInputs.ReadInt(count, "count", ApiLimits.DefaultScheduleCount, 1, ApiLimits.MaxScheduleCount, errors);
@@ -26,12 +29,37 @@ public static class ScheduleEndpoints
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
-        var inFlight = dispatcher.Snapshot().InFlightByJob;
-        var items = Occurrences.Next(schedule.Current, start, size)
+        var occurrences = Occurrences.Next(schedule.Current, start, size);
+        var inFlight = await InFlightByJobAsync(dispatcher, runs, cancellationToken);
+        var items = occurrences
             .Select(o => new OccurrenceView(
                 o.Job.Value, o.Version, o.At,
-                inFlight.TryGetValue(o.Job, out var run) ? new InFlightView(run.RunId, run.ScheduledAt) : null))
+                inFlight?.TryGetValue(o.Job, out var run) == true ? run : null))
             .ToList();
-        return TypedResults.Ok(new ScheduleView(start, items));
+        return TypedResults.Ok(new ScheduleView(start, items, InFlightUnknown: inFlight is null));
+    }
+
+    /// <summary>
+    /// The leader knows its deliveries; any other node asks the run store, so every node shows the same. Null when the store
+    /// cannot be reached: the schedule itself is this node's and is still shown.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<JobId, InFlightView>?> InFlightByJobAsync(
+        IDispatcherState dispatcher, IRunStore runs, CancellationToken cancellationToken)
+    {
+        var snapshot = dispatcher.Snapshot();
+        if (snapshot.Dispatching)
+            return snapshot.InFlightByJob.ToDictionary(p => p.Key, p => new InFlightView(p.Value.RunId, p.Value.ScheduledAt));
+        try
+        {
+            var unfinished = await runs.UnfinishedAsync(cancellationToken);
+            return unfinished
+                .GroupBy(r => r.Job)
+                .ToDictionary(g => g.Key, g => g.MaxBy(r => r.ScheduledAt)!)
+                .ToDictionary(p => p.Key, p => new InFlightView(p.Value.Id, p.Value.ScheduledAt));
+        }
+        catch (StoreUnavailableException)
+        {
+            return null;
+        }
     }
 }

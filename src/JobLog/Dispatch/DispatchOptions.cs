@@ -15,8 +15,8 @@ public sealed class DispatchOptions
     public int MaxCatchUpRuns { get; set; } = 100;
 
     /// <summary>
-    /// Missed occurrences older than a job's catch-up window are recorded one by one up to this many; beyond it, one
-    /// misfired run stands for all of them and says how many there were.
+    /// Missed occurrences that do not run are recorded one by one, the latest this many per job; one misfired run stands
+    /// for all the earlier ones and names the first and last of them.
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxMisfireRecords { get; set; } = 1000;

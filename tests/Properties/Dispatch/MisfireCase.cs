@@ -21,14 +21,16 @@ public sealed record MisfireCase(
 
     private static readonly string[] Zones = ["UTC", "Europe/Berlin", "Australia/Lord_Howe"];
 
-    public JobState Job => new(
+    public JobState Job => JobOf(Cron, Zone, Changed, Enabled);
+
+    public static JobState JobOf(string cron, string zone, DateTimeOffset changed, bool enabled = true) => new(
         JobId.Parse("j"),
-        new JobDefinition("j", Cron, Zone, new WebhookTarget("http://t.test/", "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5)),
-        Enabled,
+        new JobDefinition("j", cron, zone, new WebhookTarget("http://t.test/", "POST", ImmutableSortedDictionary<string, string>.Empty, null, 5)),
+        enabled,
         JobStatus.Active,
         3,
-        Changed,
-        Changed);
+        changed,
+        changed);
 
     public static Arbitrary<MisfireCase> Arbitrary()
     {

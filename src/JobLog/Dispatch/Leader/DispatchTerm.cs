@@ -506,6 +506,8 @@ public sealed partial class DispatchTerm
             catchUps.AddRange(plan.CatchUp.Select(t => (new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp), job)));
             misfires.AddRange(plan.Misfired.Select(m => (new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), m.Reason)));
         }
+        // Misfire records first: a leader lost in between leaves the catch-ups to the next one's plan, which starts after
+        // the latest recorded instant. The other way round, the earlier occurrences would be left without a record.
         foreach (var group in misfires.GroupBy(m => m.Reason))
         {
             foreach (var chunk in group.Select(m => m.Claim).Chunk(_options.ClaimBatchSize))

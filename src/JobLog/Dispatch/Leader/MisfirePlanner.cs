@@ -6,12 +6,16 @@ namespace JobLog.Dispatch.Leader;
 /// <summary>
 /// Decides, as a pure function, what a new leader does with a job's missed occurrences: those after the later of the
 /// latest scheduled instant recorded for the job and the job's last change, up to and including now. Inside the job's
-/// catch-up window its misfire policy applies (fireOnce: the latest runs; skip: none; fireAll: the latest
-/// <see cref="MisfireLimits.MaxCatchUpRuns"/> run); every other one is recorded as misfired, one record each, except that
-/// more than <see cref="MisfireLimits.MaxMisfireRecords"/> older than the window become one record standing for all.
+/// catch-up window its misfire policy applies (fireOnce: the latest one runs; skip: none; fireAll: the latest
+/// <see cref="MisfireLimits.MaxCatchUpRuns"/> run). Of the others, the latest <see cref="MisfireLimits.MaxMisfireRecords"/>
+/// are recorded as misfired one record each, and one summary record stands for all before them.
+/// <para>The cost does not grow with the outage: only the latest occurrences are looked at, found by searching back from
+/// now over spans that grow fourfold, so a month without a leader costs a per-second job as little as a minute does.</para>
 /// </summary>
 public static class MisfirePlanner
 {
+    private static readonly TimeSpan FirstLookBack = TimeSpan.FromMinutes(1);
+
     public static MisfirePlan Plan(JobState job, DateTimeOffset? latestRecorded, DateTimeOffset now, MisfireLimits limits) =>
         Plan(job, JobPolicies.Of(job.Definition), latestRecorded, now, limits);
 
@@ -24,62 +28,89 @@ public static class MisfirePlanner
         var start = latestRecorded is { } latest && latest > job.UpdatedAt ? latest : job.UpdatedAt;
         if (start >= now)
             return MisfirePlan.Nothing;
-        var window = TimeSpan.FromSeconds(Math.Max(0, policy.CatchUpWindowSeconds));
-        var windowStart = now - window;
 
-        var older = new List<DateTimeOffset>();
-        long olderCount = 0;
-        DateTimeOffset? olderFirst = null, olderLast = null;
-        var inWindow = new List<DateTimeOffset>();
-        foreach (var at in timing.OccurrencesAfter(start))
-        {
-            if (at > now)
-                break;
-            if (at >= windowStart)
-            {
-                inWindow.Add(at);
-                continue;
-            }
-            olderCount++;
-            olderFirst ??= at;
-            olderLast = at;
-            if (older.Count <= limits.MaxMisfireRecords)
-                older.Add(at);
-        }
-
-        var misfired = new List<PlannedMisfire>();
-        var windowText = window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        if (olderCount > limits.MaxMisfireRecords)
-        {
-            // Recorded at the last of them, so a later leader's plan starts after every occurrence this record stands for.
-            misfired.Add(new PlannedMisfire(
-                olderLast!.Value,
-                $"missed while no leader dispatched: {olderCount} occurrences from {RunHeaders.FormatOccurrence(olderFirst!.Value)} to {RunHeaders.FormatOccurrence(olderLast.Value)}, "
-                + $"all older than the catch-up window of {windowText} s; this record stands for all of them",
-                olderCount));
-        }
-        else
-        {
-            misfired.AddRange(older.Select(at => new PlannedMisfire(
-                at, $"missed while no leader dispatched, older than the catch-up window of {windowText} s")));
-        }
-
-        var runs = policy.Misfire switch
+        var runsAllowed = policy.Misfire switch
         {
             MisfirePolicy.Skip => 0,
-            MisfirePolicy.FireOnce => Math.Min(1, inWindow.Count),
-            _ => Math.Min(limits.MaxCatchUpRuns, inWindow.Count),
+            MisfirePolicy.FireOnce => 1,
+            _ => Math.Max(0, limits.MaxCatchUpRuns),
         };
-        var notRun = inWindow.Count - runs;
-        var reason = policy.Misfire switch
+        var records = Math.Max(0, limits.MaxMisfireRecords);
+        var missed = LatestMissed(timing, start, now, runsAllowed + records + 1);
+        if (missed.Latest.Count == 0)
+            return MisfirePlan.Nothing;
+
+        var window = TimeSpan.FromSeconds(Math.Max(0, policy.CatchUpWindowSeconds));
+        var windowStart = now - window;
+        var inWindow = missed.Latest.Count(at => at >= windowStart);
+        var runs = Math.Min(runsAllowed, inWindow);
+        var catchUp = missed.Latest.Skip(missed.Latest.Count - runs).ToList();
+        var notRun = missed.Latest.Take(missed.Latest.Count - runs).ToList();
+
+        var windowText = window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        var policyReason = policy.Misfire switch
         {
             MisfirePolicy.Skip => "missed while no leader dispatched; misfire policy skip",
             MisfirePolicy.FireOnce => "missed while no leader dispatched; misfire policy fireOnce runs only the latest, "
-                                      + (runs > 0 ? RunHeaders.FormatOccurrence(inWindow[^1]) : "none"),
+                                      + (runs > 0 ? RunHeaders.FormatOccurrence(catchUp[^1]) : "none"),
             _ => $"missed while no leader dispatched; misfire policy fireAll runs at most the latest {limits.MaxCatchUpRuns}",
         };
-        misfired.AddRange(inWindow.Take(notRun).Select(at => new PlannedMisfire(at, reason)));
-        return new MisfirePlan(inWindow.Skip(notRun).ToList(), misfired);
+        var olderReason = $"missed while no leader dispatched, older than the catch-up window of {windowText} s";
+        string ReasonFor(DateTimeOffset at) => at >= windowStart ? policyReason : olderReason;
+
+        var misfired = new List<PlannedMisfire>();
+        var everyOneSeen = missed.Total is { } total && total == missed.Latest.Count;
+        if (everyOneSeen && notRun.Count <= records)
+        {
+            misfired.AddRange(notRun.Select(at => new PlannedMisfire(at, ReasonFor(at))));
+            return new MisfirePlan(catchUp, misfired);
+        }
+
+        // One record at the last occurrence it stands for, so a later leader's plan starts after all of them.
+        var summarized = notRun[notRun.Count - records - 1];
+        long? count = missed.Total is { } all ? all - runs - records : null;
+        var countText = count is { } n ? $"{n} occurrences" : "occurrences not counted";
+        misfired.Add(new PlannedMisfire(
+            summarized,
+            $"missed while no leader dispatched: every occurrence from {RunHeaders.FormatOccurrence(missed.First)} to "
+            + $"{RunHeaders.FormatOccurrence(summarized)} ({countText}); this record stands for all of them",
+            missed.First,
+            count));
+        misfired.AddRange(notRun.Skip(notRun.Count - records).Select(at => new PlannedMisfire(at, ReasonFor(at))));
+        return new MisfirePlan(catchUp, misfired);
     }
 
+    /// <summary>
+    /// The latest <paramref name="wanted"/> occurrences after <paramref name="start"/> up to <paramref name="now"/> (oldest
+    /// first), the first occurrence after <paramref name="start"/>, and how many there are in all when the search reached
+    /// <paramref name="start"/> (null when it stopped earlier, having found enough).
+    /// </summary>
+    private static MissedOccurrences LatestMissed(CronTiming timing, DateTimeOffset start, DateTimeOffset now, int wanted)
+    {
+        if (timing.OccurrencesAfter(start).Select(at => (DateTimeOffset?)at).FirstOrDefault() is not { } first || first > now)
+            return new MissedOccurrences([], start, 0);
+        var lookBack = FirstLookBack;
+        while (true)
+        {
+            var from = now - start <= lookBack ? start : now - lookBack;
+            var latest = new Queue<DateTimeOffset>(wanted + 1);
+            long seen = 0;
+            foreach (var at in timing.OccurrencesAfter(from))
+            {
+                if (at > now)
+                    break;
+                seen++;
+                latest.Enqueue(at);
+                if (latest.Count > wanted)
+                    latest.Dequeue();
+            }
+            if (from == start)
+                return new MissedOccurrences(latest.ToList(), first, seen);
+            if (seen >= wanted)
+                return new MissedOccurrences(latest.ToList(), first, null);
+            lookBack *= 4;
+        }
+    }
+
+    private sealed record MissedOccurrences(IReadOnlyList<DateTimeOffset> Latest, DateTimeOffset First, long? Total);
 }

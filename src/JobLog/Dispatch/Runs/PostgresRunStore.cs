@@ -21,11 +21,16 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
 {
     public const int MaxQueryLimit = 1000;
 
+    // Attempts begun or outcomes recorded in one statement at most; a burst beyond it takes a few.
+    private const int MaxWriteBatch = 500;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
     private readonly string _runs;
     private readonly string _fence;
     private readonly TriggerListener _triggers;
+    private readonly WriteBatcher<AttemptBegin, bool> _begins;
+    private readonly WriteBatcher<RunEnd, bool> _completions;
     private readonly Lock _schemaGate = new();
     private Task? _schemaReady;
 
@@ -40,6 +45,8 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         _fence = $"{schema}.dispatch_fence";
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _triggers = new TriggerListener(_dataSource, schema, (ILogger?)logger ?? NullLogger.Instance);
+        _begins = new WriteBatcher<AttemptBegin, bool>(b => b.RunId, b => (b.Node, b.Epoch), BeginAttemptsAsync, MaxWriteBatch);
+        _completions = new WriteBatcher<RunEnd, bool>(e => e.RunId, _ => true, CompleteRunsAsync, MaxWriteBatch);
     }
 
     public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
@@ -88,48 +95,89 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
     public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        return _begins.WriteAsync(new AttemptBegin(runId, attempt, node, epoch, RunRows.Stored(now)), cancellationToken);
+    }
+
+    public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
+        _completions.WriteAsync(new RunEnd(runId, completion), cancellationToken);
+
+    // Attempts begun together by one dispatcher: one fenced statement; refused together when a larger epoch took over.
+    private Task<IReadOnlyList<bool>> BeginAttemptsAsync(IReadOnlyList<AttemptBegin> begins)
+    {
+        var (node, epoch) = (begins[0].Node, begins[0].Epoch);
         return RunAsync("Beginning an attempt failed; it may or may not have been recorded", async (connection, ct) =>
         {
             await using var command = FencedCommand(
                 connection,
                 $"""
-                 update {_runs}
-                    set attempts = @attempt, started_at = coalesce(started_at, @now)
-                  where id = @id and outcome is null and claimed_by = @node and epoch = @epoch and attempts < @attempt
+                 update {_runs} as run
+                    set attempts = began.attempt, started_at = coalesce(run.started_at, began.at)
+                   from unnest(@ids, @attempts, @ats) as began(id, attempt, at)
+                  where run.id = began.id and run.outcome is null and run.claimed_by = @node and run.epoch = @epoch
+                    and run.attempts < began.attempt
                     and (select epoch from fence) <= @epoch
-                 returning {RunRows.Columns}
+                 returning {RunRows.QualifiedColumns("run")}
                  """,
                 epoch);
-            command.Parameters.AddWithValue("id", runId);
-            command.Parameters.AddWithValue("attempt", attempt);
+            command.Parameters.AddWithValue("ids", begins.Select(b => b.RunId).ToArray());
+            command.Parameters.AddWithValue("attempts", begins.Select(b => b.Attempt).ToArray());
+            command.Parameters.AddWithValue("ats", begins.Select(b => b.At).ToArray());
             command.Parameters.AddWithValue("node", node);
-            command.Parameters.AddWithValue("now", RunRows.Stored(now));
-            return (await ReadFencedAsync(command, epoch, ct)).Count == 1;
-        }, cancellationToken);
+            var begun = (await ReadFencedAsync(command, epoch, ct)).Select(r => r.Id).ToHashSet();
+            return (IReadOnlyList<bool>)[.. begins.Select(b => begun.Contains(b.RunId))];
+        }, CancellationToken.None);
     }
 
-    public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
+    // Not fenced: the outcome of a call that was made is a fact whoever reports it; the first one stands. Only a claimed
+    // run has one: a trigger no dispatcher claimed yet is still waiting for its call.
+    private Task<IReadOnlyList<bool>> CompleteRunsAsync(IReadOnlyList<RunEnd> ends) =>
         RunAsync("Recording an outcome failed; it may or may not have been recorded", async (connection, ct) =>
         {
-            // Not fenced: the outcome of a call that was made is a fact whoever reports it; the first one stands. Only a
-            // claimed run has one: a trigger no dispatcher claimed yet is still waiting for its call.
             await using var command = new NpgsqlCommand(
                 $"""
-                 update {_runs}
-                    set outcome = @outcome, ended_at = @ended, http_status = @status, error = @error
-                  where id = @id and outcome is null and claimed_by is not null
+                 update {_runs} as run
+                    set outcome = ended.outcome, ended_at = ended.at, http_status = ended.status, error = ended.error
+                   from unnest(@ids, @outcomes, @ats, @statuses, @errors) as ended(id, outcome, at, status, error)
+                  where run.id = ended.id and run.outcome is null and run.claimed_by is not null
+                 returning run.id
                  """,
                 connection);
-            command.Parameters.AddWithValue("id", runId);
-            AddCompletion(command, completion);
-            return await command.ExecuteNonQueryAsync(ct) == 1;
-        }, cancellationToken);
+            command.Parameters.AddWithValue("ids", ends.Select(e => e.RunId).ToArray());
+            command.Parameters.AddWithValue("outcomes", ends.Select(e => RunRows.NameOf(e.Completion.Outcome)).ToArray());
+            command.Parameters.AddWithValue("ats", ends.Select(e => RunRows.Stored(e.Completion.EndedAt)).ToArray());
+            command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+                { Value = ends.Select(e => e.Completion.HttpStatus).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                { Value = ends.Select(e => RunRows.StoredError(e.Completion.Error)).ToArray() });
+            var recorded = new HashSet<long>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                    recorded.Add(reader.GetInt64(0));
+            }
+            return (IReadOnlyList<bool>)[.. ends.Select(e => recorded.Contains(e.RunId))];
+        }, CancellationToken.None);
 
     public Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken) =>
         RunAsync("Reading the latest scheduled runs failed", async (connection, ct) =>
         {
+            // Two probes of the occurrence index per job (the next job, its latest instant) instead of a scan of every run
+            // ever recorded: a take-over costs as much as there are jobs, not as much as there is history.
             await using var command = new NpgsqlCommand(
-                $"select job_id, max(scheduled_at) from {_runs} where kind <> 'manual' group by job_id", connection);
+                $"""
+                 with recursive jobs(job_id) as (
+                     (select job_id from {_runs} where kind <> 'manual' order by job_id limit 1)
+                     union all
+                     select (select run.job_id from {_runs} as run
+                              where run.kind <> 'manual' and run.job_id > jobs.job_id order by run.job_id limit 1)
+                       from jobs where jobs.job_id is not null
+                 )
+                 select job_id,
+                        (select run.scheduled_at from {_runs} as run
+                          where run.kind <> 'manual' and run.job_id = jobs.job_id order by run.scheduled_at desc limit 1)
+                   from jobs where job_id is not null
+                 """,
+                connection);
             var latest = new Dictionary<JobId, DateTimeOffset>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -428,6 +476,10 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         }
         return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
     }
+
+    private sealed record AttemptBegin(long RunId, int Attempt, string Node, long Epoch, DateTimeOffset At);
+
+    private sealed record RunEnd(long RunId, RunCompletion Completion);
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();

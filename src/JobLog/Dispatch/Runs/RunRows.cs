@@ -14,6 +14,10 @@ internal static class RunRows
         "id, job_id, job_version, scheduled_at, kind, trigger_id, claimed_by, epoch, claimed_at, started_at, ended_at, " +
         "attempts, outcome, http_status, error";
 
+    /// <summary><see cref="Columns"/> of the table named <paramref name="alias"/> in a statement that joins others.</summary>
+    public static string QualifiedColumns(string alias) =>
+        string.Join(", ", Columns.Split(", ").Select(column => $"{alias}.{column}"));
+
     /// <summary>The longest error text kept; a run's error is a short reason, never a dump.</summary>
     public const int MaxErrorLength = 1000;
 

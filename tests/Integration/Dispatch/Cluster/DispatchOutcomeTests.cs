@@ -78,6 +78,35 @@ public sealed class DispatchOutcomeTests(ClusterServers servers)
     }
 
     [Fact]
+    public async Task Every_node_marks_on_its_schedule_the_run_the_leader_is_delivering()
+    {
+        await using var dispatching = await DispatchingCluster.StartAsync(servers);
+        var cluster = dispatching.Cluster;
+        var id = Http.NewId();
+        dispatching.Receiver.Script($"/hook/{id}", ScriptedResponse.Hang);
+        var job = Job(id, dispatching.Receiver.Url($"/hook/{id}"), timeoutSeconds: 300, attempts: 1);
+        job["policy"]!["concurrency"] = "forbid";
+        await DispatchingCluster.CreateAsync(cluster.Nodes[0], job);
+        await Wait.Eventually(() => dispatching.DeliveriesOf(id).Count >= 1, Patience, "the first call reaches the hanging target");
+        var leader = await cluster.LeaderAsync(Patience);
+
+        foreach (var node in cluster.Nodes)
+        {
+            JsonNode? marker = null;
+            await Wait.Eventually(async () =>
+            {
+                var schedule = JsonNode.Parse(await node.Http.GetStringAsync("/schedule?count=10"))!;
+                marker = schedule["items"]!.AsArray().FirstOrDefault(i => (string?)i!["jobId"] == id)?["inFlight"];
+                return marker is JsonObject;
+            }, Patience, () => $"{node.Id} ({(node == leader ? "leader" : "follower")}) shows the run in flight");
+            var run = JsonNode.Parse(await node.Http.GetStringAsync($"/runs/{(long)marker!["runId"]!}"))!;
+            Assert.Null(run["outcome"]);
+            Assert.Equal(id, (string?)run["jobId"]);
+            Assert.Equal((string?)run["scheduledAt"], (string?)marker["scheduledAt"]);
+        }
+    }
+
+    [Fact]
     public async Task A_paused_or_deleted_job_stops_firing_and_a_resumed_or_restored_one_fires_again_owing_nothing_for_the_time_between()
     {
         await using var dispatching = await DispatchingCluster.StartAsync(servers, size: 1);
