@@ -4,14 +4,16 @@ using Microsoft.Extensions.Options;
 namespace JobLog.Dispatch.Leader;
 
 /// <summary>
-/// Leadership from the ZooKeeper election; a node without ZooKeeper configured runs alone (as <c>ZooKeeperSession</c>
-/// decides) and so leads with epoch 0.
+/// Leadership from the ZooKeeper election: the election's incarnation and this node's epoch in it. A node without
+/// ZooKeeper configured runs alone (as <c>ZooKeeperSession</c> decides) and so leads, with epoch 0 and an incarnation
+/// of its own process (<see cref="DispatchFenceToken.Alone"/>).
 /// </summary>
 public sealed class ClusterDispatchLeadership(ClusterLeadership leadership, IOptions<ClusterOptions> options) : IDispatchLeadership
 {
-    private readonly bool _alone = !options.Value.IsConfigured;
+    private readonly DispatchFenceToken? _alone = options.Value.IsConfigured ? null : DispatchFenceToken.Alone();
 
-    public bool IsLeader => _alone || leadership.IsLeader;
-
-    public long Epoch => _alone ? 0 : leadership.Epoch;
+    public DispatchFenceToken? Current =>
+        _alone ?? (leadership.View is { IsLeader: true, Epoch: { } epoch, Incarnation: { } incarnation }
+            ? new DispatchFenceToken(incarnation, epoch)
+            : null);
 }
