@@ -64,6 +64,7 @@ public static class ClusterEndpoints
                 snapshot.Epoch,
                 snapshot.DueQueueLength,
                 snapshot.InFlight,
-                snapshot.LastLateness?.TotalMilliseconds)
+                snapshot.LastLateness?.TotalMilliseconds,
+                snapshot.Incarnation)
             : null;
 }

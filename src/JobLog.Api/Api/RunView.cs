@@ -28,7 +28,7 @@ public sealed record RunView(
         run.ScheduledAt,
         KindName(run.Kind),
         run.TriggerId?.ToString("N"),
-        run is { ClaimedBy: { } node, Epoch: { } epoch } ? new ClaimedByView(node, epoch) : null,
+        run is { ClaimedBy: { } node, Epoch: { } epoch } ? new ClaimedByView(node, epoch, run.Incarnation) : null,
         run.ClaimedAt,
         run.StartedAt,
         run.EndedAt,

@@ -24,6 +24,9 @@ public sealed class ClusterLeadership(ClusterPaths paths, IOptions<NodeOptions> 
     /// <summary>The sequence number of this node's election node; 0 while it has none.</summary>
     public long Epoch => _election?.Epoch ?? 0;
 
+    /// <summary>Role, epoch and the election's incarnation as one snapshot (the properties above may each see another step).</summary>
+    public ElectionView View => _election?.View ?? ElectionView.Out;
+
     /// <summary>Stands in the election on <paramref name="session"/>, a new session (a candidate belongs to one).</summary>
     public async Task JoinAsync(IZooKeeperClient session, CancellationToken cancellationToken)
     {

@@ -1,13 +1,13 @@
 namespace JobLog.Dispatch;
 
 /// <summary>
-/// The run store refused a write because a leader with a larger epoch has taken over: the caller is deposed and must
-/// stop dispatching at once.
+/// The run store refused a write because the fence does not hold the caller's leadership (another leader took over,
+/// or, for a take-over, a later leader of the caller's own election holds it): the caller must stop dispatching at once.
 /// </summary>
-public sealed class FencedException(long epoch, long fence)
-    : Exception($"Epoch {epoch} is fenced off: a leader with epoch {fence} has taken over.")
+public sealed class FencedException(DispatchFenceToken token, FenceHolder fence)
+    : Exception($"Leadership {token} is fenced off: the run store's fence holds {fence}.")
 {
-    public long Epoch { get; } = epoch;
+    public DispatchFenceToken Token { get; } = token;
 
-    public long Fence { get; } = fence;
+    public FenceHolder Fence { get; } = fence;
 }

@@ -4,16 +4,19 @@ namespace JobLog.Dispatch;
 
 /// <summary>
 /// Where runs are claimed and recorded (PostgreSQL in a node; one in memory for tests). Every write a dispatcher makes
-/// names its leadership epoch and is refused with <see cref="FencedException"/> once a larger epoch has taken over,
-/// so a deposed leader that still believes it leads can neither claim nor begin a call.
+/// names its leadership (<see cref="DispatchFenceToken"/>: incarnation and epoch) and is refused with
+/// <see cref="FencedException"/> unless the fence holds exactly that leadership, so a deposed leader that still
+/// believes it leads can neither claim nor begin a call once another has taken over.
 /// </summary>
 public interface IRunStore
 {
     /// <summary>
-    /// Raises the fence to <paramref name="epoch"/> as a new leader starts dispatching. Throws <see cref="FencedException"/>
-    /// when a larger epoch holds it already.
+    /// Sets the fence to <paramref name="leadership"/> as a new leader starts dispatching; returns what it held before. Throws
+    /// <see cref="FencedException"/> when a larger epoch of the same incarnation holds it. A leader of another incarnation
+    /// may take over: epochs of different elections cannot be compared, and the election the caller won now is the
+    /// authority (after a ZooKeeper reset the old one is gone).
     /// </summary>
-    Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken);
+    Task<FenceHolder> TakeOverAsync(string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
 
     /// <summary>
     /// The instant dispatching began on this store: <paramref name="now"/> the first time any leader asks, the same instant
@@ -26,13 +29,13 @@ public interface IRunStore
     /// occurrence is claimed at most once, whoever asks. Returns one result per claim, in order.
     /// </summary>
     Task<IReadOnlyList<ClaimResult>> ClaimAsync(
-        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+        IReadOnlyList<OccurrenceClaim> claims, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records that attempt <paramref name="attempt"/> of a run the caller owns begins now, before the request is sent.
     /// False when the run is no longer the caller's to call (it has an outcome, or a new leader took it over).
     /// </summary>
-    Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records a run's outcome; the first outcome recorded stands (false when the run had one already, or when no dispatcher
@@ -45,7 +48,7 @@ public interface IRunStore
     /// yet: claim and outcome in one write, under the same uniqueness and fence as <see cref="ClaimAsync"/>.
     /// </summary>
     Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
-        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken);
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
 
     /// <summary>For every job with a scheduled or catch-up run: the latest scheduled instant recorded (where catch-up starts).</summary>
     Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken);
@@ -54,10 +57,11 @@ public interface IRunStore
     Task<IReadOnlyList<RunRecord>> UnfinishedAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes over an unfinished run of a deposed epoch that never began an attempt, so it can be dispatched by the caller.
-    /// Null when it is not in that state any more.
+    /// Takes over an unfinished run that never began an attempt and was claimed by another leadership than the caller's
+    /// (the caller holds the fence, so any other claimer is deposed; a run claimed before incarnations were recorded is
+    /// another's too), so it can be dispatched by the caller. Null when it is not in that state any more.
     /// </summary>
-    Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Records a manual trigger, unclaimed, for the leader to dispatch; any node may call this.</summary>
     Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken);
@@ -66,7 +70,7 @@ public interface IRunStore
     Task<IReadOnlyList<RunRecord>> PendingTriggersAsync(CancellationToken cancellationToken);
 
     /// <summary>Claims a pending trigger for the caller; null when it was claimed already.</summary>
-    Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Waits until a trigger may have been requested (a notification) or the token is cancelled; may return early.</summary>
     Task WaitForTriggerAsync(CancellationToken cancellationToken);

@@ -32,6 +32,7 @@ public sealed class RunsApiTests(RunsApiFixture node) : IClassFixture<RunsApiFix
         var run = await RunAsync(location);
         Assert.Equal("test-node", (string?)run["claimedBy"]!["node"]);
         Assert.Equal(0, (long?)run["claimedBy"]!["epoch"]);
+        Assert.StartsWith("alone-", (string?)run["claimedBy"]!["incarnation"]);
         Assert.Equal((1, 200), ((int?)run["attempts"], (int?)run["httpStatus"]));
         Assert.NotNull(run["startedAt"]);
         Assert.NotNull(run["endedAt"]);
@@ -177,6 +178,7 @@ public sealed class RunsApiTests(RunsApiFixture node) : IClassFixture<RunsApiFix
         var dispatcher = cluster["dispatcher"]!;
         Assert.True((bool?)dispatcher["dispatching"]);
         Assert.Equal(0, (long?)dispatcher["epoch"]);
+        Assert.Equal((string?)run["claimedBy"]!["incarnation"], (string?)dispatcher["incarnation"]);
         Assert.True((int?)dispatcher["dueQueueLength"] >= 1);
         Assert.True((int?)dispatcher["inFlight"] >= 1);
         Assert.NotNull(dispatcher["lastLatenessMs"]);

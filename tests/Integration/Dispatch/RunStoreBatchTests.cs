@@ -18,11 +18,12 @@ public sealed class RunStoreBatchTests(PostgresFixture postgres)
     public async Task Many_attempts_begun_at_once_each_get_their_own_runs_answer_and_a_run_asked_twice_begins_once()
     {
         await using var scope = Fresh(postgres);
+        await scope.Store.TakeOverAsync("a", Leader(1), None);
         var job = NewJob();
         var mine = await ClaimAsync(scope, job, "a", 0, 300);
         var others = await ClaimAsync(scope, job, "b", 300, 20);
 
-        var asked = mine.Concat(others).Concat(mine.Take(50)).Select(run => (Run: run, Answer: scope.Store.BeginAttemptAsync(run, 1, "a", 1, T0, None))).ToList();
+        var asked = mine.Concat(others).Concat(mine.Take(50)).Select(run => (Run: run, Answer: scope.Store.BeginAttemptAsync(run, 1, "a", Leader(1), T0, None))).ToList();
         await Task.WhenAll(asked.Select(a => a.Answer));
 
         foreach (var run in mine)
@@ -35,6 +36,7 @@ public sealed class RunStoreBatchTests(PostgresFixture postgres)
     public async Task Many_outcomes_recorded_at_once_keep_the_first_per_run_and_tell_each_caller_whether_it_was_theirs()
     {
         await using var scope = Fresh(postgres);
+        await scope.Store.TakeOverAsync("a", Leader(1), None);
         var job = NewJob();
         var runs = await ClaimAsync(scope, job, "a", 0, 200);
 
@@ -56,10 +58,11 @@ public sealed class RunStoreBatchTests(PostgresFixture postgres)
     {
         await using var scope = Fresh(postgres);
         await using var otherNode = scope.OtherNode();
+        await scope.Store.TakeOverAsync("a", Leader(1), None);
         var runs = await ClaimAsync(scope, NewJob(), "a", 0, 100);
-        await otherNode.TakeOverAsync("b", 2, None);
+        await otherNode.TakeOverAsync("b", Leader(2), None);
 
-        var asked = runs.Select(run => scope.Store.BeginAttemptAsync(run, 1, "a", 1, T0, None)).ToList();
+        var asked = runs.Select(run => scope.Store.BeginAttemptAsync(run, 1, "a", Leader(1), T0, None)).ToList();
 
         foreach (var answer in asked)
             await Assert.ThrowsAsync<FencedException>(() => answer);
@@ -69,7 +72,7 @@ public sealed class RunStoreBatchTests(PostgresFixture postgres)
     private static async Task<IReadOnlyList<long>> ClaimAsync(RunStoreScope scope, JobLog.Model.JobId job, string node, int firstMinute, int count)
     {
         var claims = Enumerable.Range(firstMinute, count).Select(minute => Occurrence(job, minute)).ToList();
-        var results = await scope.Store.ClaimAsync(claims, node, 1, T0, None);
+        var results = await scope.Store.ClaimAsync(claims, node, Leader(1), T0, None);
         return [.. results.Select(r => r.Run!.Id)];
     }
 }

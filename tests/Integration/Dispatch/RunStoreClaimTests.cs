@@ -16,10 +16,11 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         var job = NewJob();
         var other = NewJob();
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
 
         var results = await scope.Store.ClaimAsync(
             [Occurrence(job, 0), Occurrence(other, 0), Occurrence(job, 0, RunKind.CatchUp), Occurrence(job, 0)],
-            "a", 1, T0, CancellationToken.None);
+            "a", Leader(1), T0, CancellationToken.None);
 
         Assert.Equal(4, results.Count);
         Assert.Equal(RunKind.Scheduled, results[0].Run?.Kind);
@@ -35,13 +36,15 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         await using var otherNode = scope.OtherNode();
         var job = NewJob();
-        var first = await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", 1, T0, CancellationToken.None);
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        var first = await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", Leader(1), T0, CancellationToken.None);
 
-        var again = await scope.Store.ClaimAsync([Occurrence(job, 1), Occurrence(job, 2)], "a", 1, T0, CancellationToken.None);
+        var again = await scope.Store.ClaimAsync([Occurrence(job, 1), Occurrence(job, 2)], "a", Leader(1), T0, CancellationToken.None);
+        await otherNode.TakeOverAsync("b", Leader(5), CancellationToken.None);
         var byOther = await otherNode.ClaimAsync(
-            [Occurrence(job, 0, RunKind.CatchUp), Occurrence(job, 1, version: 2)], "b", 5, T0, CancellationToken.None);
+            [Occurrence(job, 0, RunKind.CatchUp), Occurrence(job, 1, version: 2)], "b", Leader(5), T0, CancellationToken.None);
         var resolved = await otherNode.ResolveWithoutCallAsync(
-            [Occurrence(job, 0), Occurrence(job, 3)], Ended(RunOutcome.Misfired), "b", 5, CancellationToken.None);
+            [Occurrence(job, 0), Occurrence(job, 3)], Ended(RunOutcome.Misfired), "b", Leader(5), CancellationToken.None);
 
         Assert.All(first, r => Assert.NotNull(r.Run));
         Assert.Null(again[0].Run);
@@ -59,7 +62,8 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var otherNode = scope.OtherNode();
         var job = NewJob();
         var occurrences = Enumerable.Range(0, 200).Select(minute => Occurrence(job, minute)).ToList();
-        await scope.Store.UnfinishedAsync(CancellationToken.None);
+        // Two batches under the one leadership the fence holds (say, a tick and a take-over's catch-up of one leader).
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
         await otherNode.UnfinishedAsync(CancellationToken.None);
 
         // A writer holds the middle occurrence uncommitted, so both batches are stopped inside, each holding rows the
@@ -70,8 +74,8 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
                          $"insert into {scope.Schema}.dispatch_runs (job_id, job_version, scheduled_at, kind, claimed_by, epoch, claimed_at) " +
                          $"values ('{job.Value}', 1, '{T0.AddMinutes(100):O}', 'scheduled', 'other', 1, now())", holder, held))
             await hold.ExecuteNonQueryAsync();
-        var forward = Task.Run(() => scope.Store.ClaimAsync(occurrences, "a", 1, T0, CancellationToken.None));
-        var backward = Task.Run(() => otherNode.ClaimAsync([.. Enumerable.Reverse(occurrences)], "b", 2, T0, CancellationToken.None));
+        var forward = Task.Run(() => scope.Store.ClaimAsync(occurrences, "a", Leader(1), T0, CancellationToken.None));
+        var backward = Task.Run(() => otherNode.ClaimAsync([.. Enumerable.Reverse(occurrences)], "a", Leader(1), T0, CancellationToken.None));
         await Eventually(() => scope.LockWaitersAsync(atLeast: 2), TimeSpan.FromSeconds(30), "both batches wait");
         await held.RollbackAsync();
         var claims = await Task.WhenAll(forward, backward);
@@ -86,11 +90,13 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         var job = NewJob();
         var now = T0.AddTicks(12_345_678);
+        await scope.Store.TakeOverAsync("a", Leader(2), CancellationToken.None);
 
-        var run = (await scope.Store.ClaimAsync([Occurrence(job, 3, RunKind.CatchUp, version: 4)], "a", 2, now, CancellationToken.None))[0].Run!;
+        var run = (await scope.Store.ClaimAsync([Occurrence(job, 3, RunKind.CatchUp, version: 4)], "a", Leader(2), now, CancellationToken.None))[0].Run!;
 
         Assert.Equal(run, await scope.Store.GetAsync(run.Id, CancellationToken.None));
-        Assert.Equal((job, 4L, T0.AddMinutes(3), RunKind.CatchUp, "a", 2L), (run.Job, run.JobVersion, run.ScheduledAt, run.Kind, run.ClaimedBy!, run.Epoch!.Value));
+        Assert.Equal((job, 4L, T0.AddMinutes(3), RunKind.CatchUp, "a", 2L, Election),
+            (run.Job, run.JobVersion, run.ScheduledAt, run.Kind, run.ClaimedBy!, run.Epoch!.Value, run.Incarnation!));
         Assert.Equal(T0.AddTicks(12_345_670), run.ClaimedAt);
         Assert.Equal((0, (RunOutcome?)null, (Guid?)null, true), (run.Attempts, run.Outcome, run.TriggerId, run.InFlight));
     }
@@ -101,7 +107,7 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
 
         await Assert.ThrowsAsync<ArgumentException>(
-            () => scope.Store.ClaimAsync([Occurrence(NewJob(), 0, RunKind.Manual)], "a", 1, T0, CancellationToken.None));
+            () => scope.Store.ClaimAsync([Occurrence(NewJob(), 0, RunKind.Manual)], "a", Leader(1), T0, CancellationToken.None));
     }
 
     [Fact]
@@ -109,8 +115,9 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     {
         await using var scope = Fresh(postgres);
         var job = NewJob();
-        var run = (await scope.Store.ClaimAsync([Occurrence(job, 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
-        var resolved = (await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 1)], Ended(RunOutcome.Skipped, error: "previous run in flight"), "a", 1, CancellationToken.None))[0].Run!;
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        var run = (await scope.Store.ClaimAsync([Occurrence(job, 0)], "a", Leader(1), T0, CancellationToken.None))[0].Run!;
+        var resolved = (await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 1)], Ended(RunOutcome.Skipped, error: "previous run in flight"), "a", Leader(1), CancellationToken.None))[0].Run!;
 
         var outcomes = await Task.WhenAll(
             Enumerable.Range(0, 8).Select(i => Task.Run(() => scope.Store.CompleteAsync(
@@ -133,7 +140,8 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     public async Task An_error_postgresql_cannot_hold_as_it_is_still_records_the_outcome(string? suffix)
     {
         await using var scope = Fresh(postgres);
-        var run = (await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        var run = (await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "a", Leader(1), T0, CancellationToken.None))[0].Run!;
         var error = suffix ?? new string('x', 5000);
 
         Assert.True(await scope.Store.CompleteAsync(run.Id, Ended(RunOutcome.Failed, 500, error), CancellationToken.None));
@@ -149,49 +157,51 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     {
         await using var scope = Fresh(postgres);
         var job = NewJob();
-        var runs = (await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", 2, T0, CancellationToken.None))
+        await scope.Store.TakeOverAsync("a", Leader(2), CancellationToken.None);
+        var runs = (await scope.Store.ClaimAsync([Occurrence(job, 0), Occurrence(job, 1)], "a", Leader(2), T0, CancellationToken.None))
             .Select(c => c.Run!).ToList();
         await scope.Store.CompleteAsync(runs[1].Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
 
-        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "b", 2, T0, CancellationToken.None));
-        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 3, T0, CancellationToken.None));
-        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 2, T0.AddSeconds(1), CancellationToken.None));
-        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", 2, T0.AddSeconds(2), CancellationToken.None));
-        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 3, "a", 2, T0.AddSeconds(3), CancellationToken.None));
-        Assert.False(await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "a", 2, T0, CancellationToken.None));
-        Assert.False(await scope.Store.BeginAttemptAsync(long.MaxValue, 1, "a", 2, T0, CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "b", Leader(2), T0, CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", Leader(2), T0.AddSeconds(1), CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "a", Leader(2), T0.AddSeconds(2), CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 3, "a", Leader(2), T0.AddSeconds(3), CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "a", Leader(2), T0, CancellationToken.None));
+        Assert.False(await scope.Store.BeginAttemptAsync(long.MaxValue, 1, "a", Leader(2), T0, CancellationToken.None));
 
         var begun = (await scope.Store.GetAsync(runs[0].Id, CancellationToken.None))!;
         Assert.Equal((3, T0.AddSeconds(1)), (begun.Attempts, begun.StartedAt!.Value));
     }
 
     [Fact]
-    public async Task Only_an_unfinished_run_of_a_smaller_epoch_that_never_began_an_attempt_is_adopted()
+    public async Task Only_an_unfinished_run_of_another_leadership_that_never_began_an_attempt_is_adopted()
     {
         await using var scope = Fresh(postgres);
         var job = NewJob();
+        await scope.Store.TakeOverAsync("old", Leader(1), CancellationToken.None);
         var runs = (await scope.Store.ClaimAsync(
-                [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2)], "old", 1, T0, CancellationToken.None))
+                [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2)], "old", Leader(1), T0, CancellationToken.None))
             .Select(c => c.Run!).ToList();
-        var ownedByNewer = (await scope.Store.ClaimAsync([Occurrence(job, 3)], "newer", 3, T0, CancellationToken.None))[0].Run!;
-        await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "old", 1, T0, CancellationToken.None);
+        await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "old", Leader(1), T0, CancellationToken.None);
         await scope.Store.CompleteAsync(runs[2].Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
+        await scope.Store.TakeOverAsync("new", Leader(2), CancellationToken.None);
+        var ownedByNew = (await scope.Store.ClaimAsync([Occurrence(job, 3)], "new", Leader(2), T0, CancellationToken.None))[0].Run!;
         var trigger = await scope.Store.RequestTriggerAsync(job, 1, T0, CancellationToken.None);
-        Assert.Equal(runs.Select(r => r.Id).Take(2).Append(ownedByNewer.Id),
+        Assert.Equal(runs.Select(r => r.Id).Take(2).Append(ownedByNew.Id),
             (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id));
 
-        var adopted = await scope.Store.AdoptAsync(runs[0].Id, "new", 2, T0.AddMinutes(5), CancellationToken.None);
+        var adopted = await scope.Store.AdoptAsync(runs[0].Id, "new", Leader(2), T0.AddMinutes(5), CancellationToken.None);
 
         Assert.Equal(("new", 2L, T0.AddMinutes(5), 0), (adopted!.ClaimedBy!, adopted.Epoch!.Value, adopted.ClaimedAt!.Value, adopted.Attempts));
-        Assert.Null(await scope.Store.AdoptAsync(runs[0].Id, "new", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.AdoptAsync(runs[1].Id, "new", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.AdoptAsync(runs[2].Id, "new", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.AdoptAsync(ownedByNewer.Id, "new", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.AdoptAsync(trigger.Id, "new", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.AdoptAsync(long.MaxValue, "new", 2, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(runs[0].Id, "new", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(runs[1].Id, "new", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(runs[2].Id, "new", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(ownedByNew.Id, "new", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(trigger.Id, "new", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.AdoptAsync(long.MaxValue, "new", Leader(2), T0, CancellationToken.None));
         // The old owner lost it: it may not begin the call the new owner will make.
-        Assert.False(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "old", 1, T0, CancellationToken.None));
-        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "new", 2, T0, CancellationToken.None));
+        await Assert.ThrowsAsync<FencedException>(() => scope.Store.BeginAttemptAsync(runs[0].Id, 1, "old", Leader(1), T0, CancellationToken.None));
+        Assert.True(await scope.Store.BeginAttemptAsync(runs[0].Id, 1, "new", Leader(2), T0, CancellationToken.None));
     }
 
     [Fact]
@@ -200,18 +210,35 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         await using var newLeader = scope.OtherNode();
         var job = NewJob();
+        await scope.Store.TakeOverAsync("old", Leader(1), CancellationToken.None);
         var runs = (await scope.Store.ClaimAsync(
-                [.. Enumerable.Range(0, 40).Select(minute => Occurrence(job, minute))], "old", 1, T0, CancellationToken.None))
+                [.. Enumerable.Range(0, 40).Select(minute => Occurrence(job, minute))], "old", Leader(1), T0, CancellationToken.None))
             .Select(c => c.Run!).ToList();
+        // The new leader takes over while the old one begins its calls: each begin either ran before the take-over
+        // (then adoption leaves the run alone) or is refused by the fence (then the run is adopted).
+        var takeOver = newLeader.TakeOverAsync("new", Leader(2), CancellationToken.None);
 
         var raced = await Task.WhenAll(runs.Select(run => Task.Run(async () =>
         {
-            var begin = scope.Store.BeginAttemptAsync(run.Id, 1, "old", 1, T0, CancellationToken.None);
-            var adopt = newLeader.AdoptAsync(run.Id, "new", 2, T0, CancellationToken.None);
+            var begin = BeginOrFencedAsync(scope.Store.BeginAttemptAsync(run.Id, 1, "old", Leader(1), T0, CancellationToken.None));
+            await takeOver;
+            var adopt = newLeader.AdoptAsync(run.Id, "new", Leader(2), T0, CancellationToken.None);
             return (Begun: await begin, Adopted: await adopt is not null);
         })));
 
         Assert.All(raced, r => Assert.True(r.Begun != r.Adopted, $"begun {r.Begun}, adopted {r.Adopted}"));
+    }
+
+    private static async Task<bool> BeginOrFencedAsync(Task<bool> begin)
+    {
+        try
+        {
+            return await begin;
+        }
+        catch (FencedException)
+        {
+            return false;
+        }
     }
 
     [Fact]
@@ -221,8 +248,9 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         var job = NewJob();
         var other = NewJob();
         var manualOnly = NewJob();
-        await scope.Store.ClaimAsync([Occurrence(job, 5), Occurrence(job, 2, RunKind.CatchUp), Occurrence(other, 1)], "a", 1, T0, CancellationToken.None);
-        await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 9, RunKind.CatchUp)], Ended(RunOutcome.Misfired), "a", 1, CancellationToken.None);
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        await scope.Store.ClaimAsync([Occurrence(job, 5), Occurrence(job, 2, RunKind.CatchUp), Occurrence(other, 1)], "a", Leader(1), T0, CancellationToken.None);
+        await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 9, RunKind.CatchUp)], Ended(RunOutcome.Misfired), "a", Leader(1), CancellationToken.None);
         await scope.Store.RequestTriggerAsync(job, 1, T0.AddHours(5), CancellationToken.None);
         await scope.Store.RequestTriggerAsync(manualOnly, 1, T0, CancellationToken.None);
 

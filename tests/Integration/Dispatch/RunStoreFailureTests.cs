@@ -18,23 +18,24 @@ public sealed class RunStoreFailureTests
         try
         {
             await using var store = new PostgresRunStore(server.ConnectionString, PostgresFixture.NewSchemaName());
-            var run = (await store.ClaimAsync([Occurrence(NewJob(), 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
+            await store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+            var run = (await store.ClaimAsync([Occurrence(NewJob(), 0)], "a", Leader(1), T0, CancellationToken.None))[0].Run!;
 
             await server.StopAsync(CancellationToken.None);
 
             var calls = new (string Call, Func<Task> Run)[]
             {
-                ("take over", () => store.TakeOverAsync("a", 2, CancellationToken.None)),
-                ("claim", () => store.ClaimAsync([Occurrence(NewJob(), 1)], "a", 1, T0, CancellationToken.None)),
-                ("resolve", () => store.ResolveWithoutCallAsync([Occurrence(NewJob(), 1)], Ended(RunOutcome.Misfired), "a", 1, CancellationToken.None)),
-                ("begin attempt", () => store.BeginAttemptAsync(run.Id, 1, "a", 1, T0, CancellationToken.None)),
+                ("take over", () => store.TakeOverAsync("a", Leader(2), CancellationToken.None)),
+                ("claim", () => store.ClaimAsync([Occurrence(NewJob(), 1)], "a", Leader(1), T0, CancellationToken.None)),
+                ("resolve", () => store.ResolveWithoutCallAsync([Occurrence(NewJob(), 1)], Ended(RunOutcome.Misfired), "a", Leader(1), CancellationToken.None)),
+                ("begin attempt", () => store.BeginAttemptAsync(run.Id, 1, "a", Leader(1), T0, CancellationToken.None)),
                 ("complete", () => store.CompleteAsync(run.Id, Ended(RunOutcome.Succeeded), CancellationToken.None)),
-                ("adopt", () => store.AdoptAsync(run.Id, "b", 2, T0, CancellationToken.None)),
+                ("adopt", () => store.AdoptAsync(run.Id, "b", Leader(2), T0, CancellationToken.None)),
                 ("latest", () => store.LatestScheduledAsync(CancellationToken.None)),
                 ("unfinished", () => store.UnfinishedAsync(CancellationToken.None)),
                 ("request trigger", () => store.RequestTriggerAsync(NewJob(), 1, T0, CancellationToken.None)),
                 ("pending", () => store.PendingTriggersAsync(CancellationToken.None)),
-                ("claim trigger", () => store.ClaimTriggerAsync(run.Id, "a", 1, T0, CancellationToken.None)),
+                ("claim trigger", () => store.ClaimTriggerAsync(run.Id, "a", Leader(1), T0, CancellationToken.None)),
                 ("get", () => store.GetAsync(run.Id, CancellationToken.None)),
                 ("query", () => store.QueryAsync(new RunQuery(null, null, null, null, 10), CancellationToken.None)),
             };

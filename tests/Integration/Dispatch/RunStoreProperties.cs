@@ -11,9 +11,10 @@ namespace JobLog.Integration.Dispatch;
 
 /// <summary>
 /// The first property, against the real PostgreSQL run store: under any interleaving of two or three would-be
-/// leaders with stale and current epochs (steps of several commands run at the same time), each occurrence is claimed at
-/// most once, no write of an epoch below the fence succeeds after the take-over returned, the live leader gets every
-/// occurrence it asks for claimed by someone, and every finished run has exactly one outcome.
+/// leaders with stale and current epochs of two elections and alone (steps of several commands run at the same time),
+/// each occurrence is claimed at most once, a write succeeds only under the leadership the fence holds and every
+/// refusal is explained by a take-over, a take-over is refused only by a later epoch of its own election, what a leader
+/// that was not refused asks for is claimed by someone, and every finished run has exactly one outcome.
 /// </summary>
 [Collection(PostgresFixture.Collection)]
 public sealed class RunStoreProperties(PostgresFixture postgres) : IAsyncLifetime
@@ -30,7 +31,7 @@ public sealed class RunStoreProperties(PostgresFixture postgres) : IAsyncLifetim
     public async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Property(MaxTest = 60, Arbitrary = [typeof(StoreProgramArbitraries)])]
-    public async Task Would_be_leaders_in_any_interleaving_claim_each_occurrence_once_and_a_deposed_epoch_writes_nothing_after_the_take_over(
+    public async Task Would_be_leaders_of_two_elections_and_alone_in_any_interleaving_claim_each_occurrence_once_and_write_only_under_the_leadership_the_fence_holds(
         StoreProgram program)
     {
         await ResetAsync();
@@ -50,7 +51,7 @@ public sealed class RunStoreProperties(PostgresFixture postgres) : IAsyncLifetim
         await using var connection = new NpgsqlConnection(postgres.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"truncate {_schema}.dispatch_runs; update {_schema}.dispatch_fence set epoch = 0, node = null, taken_at = null",
+            $"truncate {_schema}.dispatch_runs; update {_schema}.dispatch_fence set incarnation = null, epoch = 0, node = null, taken_at = null",
             connection);
         await command.ExecuteNonQueryAsync();
     }

@@ -16,11 +16,12 @@ public sealed class RunStoreQueryTests(PostgresFixture postgres)
         await using var scope = Fresh(postgres);
         var jobs = new[] { NewJob(), NewJob() };
         var outcomes = new[] { RunOutcome.Succeeded, RunOutcome.Failed, RunOutcome.Misfired };
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
         // 60 runs over two jobs: claimed in batches, some finished with one of three outcomes, some in flight, some manual.
         for (var batch = 0; batch < 6; batch++)
         {
             var claims = Enumerable.Range(batch * 10, 10).Select(i => Occurrence(jobs[i % 2], i)).ToList();
-            var runs = await scope.Store.ClaimAsync(claims, "a", 1, T0, CancellationToken.None);
+            var runs = await scope.Store.ClaimAsync(claims, "a", Leader(1), T0, CancellationToken.None);
             foreach (var (run, i) in runs.Select((c, i) => (c.Run!, i)).Where(r => r.i % 5 != 4))
                 await scope.Store.CompleteAsync(run.Id, Ended(outcomes[(run.Id % 3)]), CancellationToken.None);
             await scope.Store.RequestTriggerAsync(jobs[batch % 2], 1, T0.AddMinutes(batch * 10 + 5), CancellationToken.None);
@@ -60,8 +61,9 @@ public sealed class RunStoreQueryTests(PostgresFixture postgres)
         Assert.Equal(new RunPage([], null), await scope.Store.QueryAsync(new RunQuery(null, null, null, null, 50), CancellationToken.None) with { Items = [] });
         Assert.Empty((await scope.Store.QueryAsync(new RunQuery(null, null, null, null, 50), CancellationToken.None)).Items);
 
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
         var runs = (await scope.Store.ClaimAsync(
-            [.. Enumerable.Range(0, 5).Select(i => Occurrence(NewJob(), i))], "a", 1, T0, CancellationToken.None)).Select(c => c.Run!.Id).Order().ToList();
+            [.. Enumerable.Range(0, 5).Select(i => Occurrence(NewJob(), i))], "a", Leader(1), T0, CancellationToken.None)).Select(c => c.Run!.Id).Order().ToList();
 
         var page = await scope.Store.QueryAsync(new RunQuery(null, runs[3], null, null, 2), CancellationToken.None);
         Assert.Equal([runs[2], runs[1]], page.Items.Select(r => r.Id));

@@ -11,6 +11,9 @@ public sealed class RunStoreScope : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 26, 5, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The incarnation of the election the tests' leaders lead in unless a test names another.</summary>
+    public const string Election = "test-election";
+
     private RunStoreScope(string connectionString, string schema)
     {
         ConnectionString = connectionString;
@@ -27,12 +30,17 @@ public sealed class RunStoreScope : IAsyncDisposable
 
     public static RunStoreScope Fresh(PostgresFixture postgres) => new(postgres.ConnectionString, PostgresFixture.NewSchemaName());
 
-    /// <summary>A second store on the same tables, as another node has.</summary>
     /// <summary>A second store on the same tables, as another node has. Its connections are named after the schema.</summary>
     public PostgresRunStore OtherNode() =>
         new(new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = Schema }.ConnectionString, Schema);
 
     public static JobId NewJob() => JobId.Parse($"job-{Guid.NewGuid():N}");
+
+    /// <summary>A leadership of <see cref="Election"/> with this epoch.</summary>
+    public static DispatchFenceToken Leader(long epoch) => new(Election, epoch);
+
+    /// <summary>The fence as it holds <see cref="Leader"/>(<paramref name="epoch"/>) taken over by <paramref name="node"/>.</summary>
+    public static FenceHolder HeldBy(string node, long epoch) => new(Election, epoch, node);
 
     public static OccurrenceClaim Occurrence(JobId job, int minute, RunKind kind = RunKind.Scheduled, long version = 1) =>
         new(job, version, T0.AddMinutes(minute), kind);

@@ -27,17 +27,20 @@ public sealed class RunStoreTriggerTests(PostgresFixture postgres)
         Assert.Equal([first.Id, second.Id], (await scope.Store.PendingTriggersAsync(CancellationToken.None)).Select(r => r.Id));
         Assert.Empty(await scope.Store.UnfinishedAsync(CancellationToken.None));
 
+        // One leader polling on two connections (its trigger loop and its take-over) races itself for the trigger.
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
         var claims = await Task.WhenAll(
-            Task.Run(() => scope.Store.ClaimTriggerAsync(first.Id, "a", 1, T0, CancellationToken.None)),
-            Task.Run(() => otherNode.ClaimTriggerAsync(first.Id, "b", 2, T0, CancellationToken.None)));
+            Task.Run(() => scope.Store.ClaimTriggerAsync(first.Id, "a", Leader(1), T0, CancellationToken.None)),
+            Task.Run(() => otherNode.ClaimTriggerAsync(first.Id, "a", Leader(1), T0, CancellationToken.None)));
 
         var claimed = Assert.Single(claims, c => c is not null)!;
         Assert.Equal((first.Id, first.TriggerId), (claimed.Id, claimed.TriggerId));
         Assert.True(claimed.InFlight);
         Assert.Equal([second.Id], (await scope.Store.PendingTriggersAsync(CancellationToken.None)).Select(r => r.Id));
         Assert.Equal([first.Id], (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id));
-        Assert.Null(await scope.Store.ClaimTriggerAsync(first.Id, "a", 2, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.ClaimTriggerAsync(long.MaxValue, "a", 2, T0, CancellationToken.None));
+        await scope.Store.TakeOverAsync("b", Leader(2), CancellationToken.None);
+        Assert.Null(await scope.Store.ClaimTriggerAsync(first.Id, "b", Leader(2), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.ClaimTriggerAsync(long.MaxValue, "b", Leader(2), T0, CancellationToken.None));
     }
 
     [Fact]
@@ -49,18 +52,20 @@ public sealed class RunStoreTriggerTests(PostgresFixture postgres)
         Assert.False(await scope.Store.CompleteAsync(trigger.Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None));
 
         Assert.Equal([trigger], await scope.Store.PendingTriggersAsync(CancellationToken.None));
-        Assert.NotNull(await scope.Store.ClaimTriggerAsync(trigger.Id, "a", 1, T0, CancellationToken.None));
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        Assert.NotNull(await scope.Store.ClaimTriggerAsync(trigger.Id, "a", Leader(1), T0, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_scheduled_run_cannot_be_claimed_as_a_trigger()
     {
         await using var scope = Fresh(postgres);
-        var run = (await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "a", 1, T0, CancellationToken.None))[0].Run!;
-        var resolved = (await scope.Store.ResolveWithoutCallAsync([Occurrence(NewJob(), 0)], Ended(RunOutcome.Misfired), "a", 1, CancellationToken.None))[0].Run!;
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        var run = (await scope.Store.ClaimAsync([Occurrence(NewJob(), 0)], "a", Leader(1), T0, CancellationToken.None))[0].Run!;
+        var resolved = (await scope.Store.ResolveWithoutCallAsync([Occurrence(NewJob(), 0)], Ended(RunOutcome.Misfired), "a", Leader(1), CancellationToken.None))[0].Run!;
 
-        Assert.Null(await scope.Store.ClaimTriggerAsync(run.Id, "a", 1, T0, CancellationToken.None));
-        Assert.Null(await scope.Store.ClaimTriggerAsync(resolved.Id, "a", 1, T0, CancellationToken.None));
+        Assert.Null(await scope.Store.ClaimTriggerAsync(run.Id, "a", Leader(1), T0, CancellationToken.None));
+        Assert.Null(await scope.Store.ClaimTriggerAsync(resolved.Id, "a", Leader(1), T0, CancellationToken.None));
     }
 
     [Fact]

@@ -116,6 +116,19 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server, deletes its data directory and starts it again on the same port: ZooKeeper rebuilt from nothing,
+    /// every znode and session gone and zxids counted from the start again, while its clients still know the old ones.
+    /// </summary>
+    public async Task WipeAndRestartAsync(CancellationToken ct)
+    {
+        await StopAsync(ct);
+        TryDeleteDirectory(DataDirectory);
+        Directory.CreateDirectory(DataDirectory);
+        WriteConfiguration();
+        await StartAsync(ct);
+    }
+
     /// <summary>Sends a four-letter word (srvr, mntr, cons, ...) over a raw TCP connection and returns the whole answer.</summary>
     public Task<string> FourLetterWordAsync(string word, CancellationToken ct) =>
         FourLetterWordAsync(Port, word, TimeSpan.FromSeconds(5), ct);

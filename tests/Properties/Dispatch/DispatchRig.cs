@@ -11,12 +11,15 @@ namespace JobLog.Properties.Dispatch;
 
 /// <summary>
 /// What a dispatcher works on, in one process and on a fake clock: the event store and a node's schedule folded from it,
-/// the in-memory run store, and a sender. Terms are made with their own node name, epoch and in-flight deliveries.
+/// the in-memory run store, and a sender. Terms are made with their own node name, leadership and in-flight deliveries.
 /// </summary>
 public sealed class DispatchRig
 {
     // A quarter second past the second: changes never coincide with an occurrence (crons fire on whole seconds).
     public static readonly DateTimeOffset Start = new(2026, 11, 26, 0, 0, 0, 250, TimeSpan.Zero);
+
+    /// <summary>The incarnation of the election the rig's terms lead in unless a test names another.</summary>
+    public const string Incarnation = "test-election";
 
     private static readonly Provenance By = new("test", "node-test", null);
 
@@ -81,16 +84,27 @@ public sealed class DispatchRig
 
     public IReadOnlyList<RunRecord> RunsOf(string job) => Runs.All.Where(r => r.Job == JobId.Parse(job)).ToList();
 
+    /// <summary>A leadership of the rig's election (<see cref="Incarnation"/>) with this epoch.</summary>
+    public static DispatchFenceToken Leadership(long epoch) => new(Incarnation, epoch);
+
     public (DispatchTerm Term, InFlightDeliveries InFlight) Term(
         string node,
         long epoch,
+        DispatchOptions? options = null,
+        Func<JobDefinition, DispatchPolicy>? policy = null,
+        Action<FencedException>? onFenced = null) =>
+        Term(node, Leadership(epoch), options, policy, onFenced);
+
+    public (DispatchTerm Term, InFlightDeliveries InFlight) Term(
+        string node,
+        DispatchFenceToken leadership,
         DispatchOptions? options = null,
         Func<JobDefinition, DispatchPolicy>? policy = null,
         Action<FencedException>? onFenced = null)
     {
         var inFlight = new InFlightDeliveries();
         var term = new DispatchTerm(
-            node, epoch, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
+            node, leadership, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
             NullLogger.Instance, onFenced ?? (_ => { }), CancellationToken.None, policy);
         return (term, inFlight);
     }

@@ -174,7 +174,7 @@ public sealed class DispatchTermTests
         await lost.StartAsync(None);
         await rig.AdvanceAndTickAsync(lost, lostInFlight, 2, waitIdle: false);
         var begun = rig.RunsOf("begun").Single();
-        Assert.True(await rig.Runs.BeginAttemptAsync(begun.Id, 1, "a", 1, rig.Clock.GetUtcNow(), None));
+        Assert.True(await rig.Runs.BeginAttemptAsync(begun.Id, 1, "a", DispatchRig.Leadership(1), rig.Clock.GetUtcNow(), None));
 
         var (leader, leaderInFlight) = rig.Term("b", 2);
         await leader.StartAsync(None);
@@ -228,7 +228,7 @@ public sealed class DispatchTermTests
         var refused = await Assert.ThrowsAsync<FencedException>(() => stale.TickAsync(None));
         await Assert.ThrowsAsync<FencedException>(() => stale.TickAsync(None));
 
-        Assert.Equal(2, refused.Fence);
+        Assert.Equal(new FenceHolder(DispatchRig.Incarnation, 2, "b"), refused.Fence);
         Assert.True(stale.Fenced);
         Assert.Single(fenced);
         Assert.All(rig.Runs.All, r => Assert.True(r.ClaimedAt <= DispatchRig.Start.AddSeconds(1) || r.Epoch == 2));

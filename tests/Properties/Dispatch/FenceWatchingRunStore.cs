@@ -6,7 +6,7 @@ namespace JobLog.Properties.Dispatch;
 
 /// <summary>
 /// The in-memory run store, noting every dispatcher write it accepted with the fence as it stood just before: a write
-/// accepted from an epoch below that fence is a deposed leader getting through.
+/// accepted from a leadership other than the one that fence held is a deposed (or never installed) leader getting through.
 /// </summary>
 public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
 {
@@ -18,25 +18,25 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
     public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.DispatchingSinceAsync(now, cancellationToken);
 
-    public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
-        inner.TakeOverAsync(node, epoch, cancellationToken);
+    public Task<FenceHolder> TakeOverAsync(string node, DispatchFenceToken leadership, CancellationToken cancellationToken) =>
+        inner.TakeOverAsync(node, leadership, cancellationToken);
 
     public async Task<IReadOnlyList<ClaimResult>> ClaimAsync(
-        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyList<OccurrenceClaim> claims, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var results = await inner.ClaimAsync(claims, node, epoch, now, cancellationToken);
-        Note(fence, epoch, results.Any(r => r.Run is not null), "claimed");
+        var results = await inner.ClaimAsync(claims, node, leadership, now, cancellationToken);
+        Note(fence, leadership, results.Any(r => r.Run is not null), "claimed");
         if (AfterClaim is { } hook && results.Any(r => r.Run is not null))
             await hook();
         return results;
     }
 
-    public async Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var begun = await inner.BeginAttemptAsync(runId, attempt, node, epoch, now, cancellationToken);
-        Note(fence, epoch, begun, $"began attempt {attempt} of run {runId}");
+        var begun = await inner.BeginAttemptAsync(runId, attempt, node, leadership, now, cancellationToken);
+        Note(fence, leadership, begun, $"began attempt {attempt} of run {runId}");
         return begun;
     }
 
@@ -44,11 +44,11 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         inner.CompleteAsync(runId, completion, cancellationToken);
 
     public async Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
-        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken)
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var results = await inner.ResolveWithoutCallAsync(claims, completion, node, epoch, cancellationToken);
-        Note(fence, epoch, results.Any(r => r.Run is not null), $"resolved {completion.Outcome}");
+        var results = await inner.ResolveWithoutCallAsync(claims, completion, node, leadership, cancellationToken);
+        Note(fence, leadership, results.Any(r => r.Run is not null), $"resolved {completion.Outcome}");
         return results;
     }
 
@@ -57,11 +57,11 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
 
     public Task<IReadOnlyList<RunRecord>> UnfinishedAsync(CancellationToken cancellationToken) => inner.UnfinishedAsync(cancellationToken);
 
-    public async Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var adopted = await inner.AdoptAsync(runId, node, epoch, now, cancellationToken);
-        Note(fence, epoch, adopted is not null, $"adopted run {runId}");
+        var adopted = await inner.AdoptAsync(runId, node, leadership, now, cancellationToken);
+        Note(fence, leadership, adopted is not null, $"adopted run {runId}");
         return adopted;
     }
 
@@ -70,11 +70,11 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
 
     public Task<IReadOnlyList<RunRecord>> PendingTriggersAsync(CancellationToken cancellationToken) => inner.PendingTriggersAsync(cancellationToken);
 
-    public async Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var claimed = await inner.ClaimTriggerAsync(runId, node, epoch, now, cancellationToken);
-        Note(fence, epoch, claimed is not null, $"claimed trigger {runId}");
+        var claimed = await inner.ClaimTriggerAsync(runId, node, leadership, now, cancellationToken);
+        Note(fence, leadership, claimed is not null, $"claimed trigger {runId}");
         return claimed;
     }
 
@@ -84,9 +84,9 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
 
     public Task<RunPage> QueryAsync(RunQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
 
-    private void Note(long fence, long epoch, bool accepted, string what)
+    private void Note(FenceHolder fence, DispatchFenceToken leadership, bool accepted, string what)
     {
-        if (accepted && epoch < fence)
-            Breaches.Enqueue($"epoch {epoch} {what} after epoch {fence} took over");
+        if (accepted && !fence.Holds(leadership))
+            Breaches.Enqueue($"{leadership} {what} while the fence held {fence}");
     }
 }

@@ -51,7 +51,7 @@ public sealed class LeaderDispatcherTests
     }
 
     [Fact]
-    public async Task Fenced_off_by_a_larger_epoch_it_stops_and_dispatches_again_only_with_an_epoch_at_least_the_fence()
+    public async Task Fenced_off_by_a_larger_epoch_it_stops_and_dispatches_again_only_under_a_new_leadership()
     {
         var rig = new DispatchRig();
         await rig.AddAsync("job", "* * * * * *");
@@ -68,9 +68,58 @@ public sealed class LeaderDispatcherTests
         Assert.DoesNotContain(rig.Runs.All, r => r.Epoch == 1 && r.ClaimedAt > fencedAt);
         Assert.Empty(rig.Watched.Breaches);
 
-        leadership.Epoch = 2;
-        await Until(rig, () => rig.Runs.All.Any(r => r.Epoch == 2 && r.Outcome == RunOutcome.Succeeded), "it dispatches again with epoch 2");
+        leadership.Epoch = 3;
+        await Until(rig, () => rig.Runs.All.Any(r => r.Epoch == 3 && r.Outcome == RunOutcome.Succeeded), "it dispatches again with epoch 3");
         await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task After_a_ZooKeeper_reset_a_leader_at_epoch_0_of_the_new_incarnation_takes_over_from_epoch_57_and_dispatches()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        var leadership = new SwitchableLeadership { Leads = true, Incarnation = "1a-18c0", Epoch = 57 };
+        using var dispatcher = Dispatcher(rig, leadership);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await Until(rig, () => rig.Sender.Sent.Count >= 1, "the leader of the old incarnation sends");
+
+        // ZooKeeper is rebuilt: the node's session is gone, then it leads the new election with its first node.
+        leadership.Leads = false;
+        await Until(rig, () => !dispatcher.Snapshot().Dispatching, "dispatching stops with the old leadership");
+        leadership.Incarnation = "1a-18c7";
+        leadership.Epoch = 0;
+        leadership.Leads = true;
+
+        await Until(rig, () => rig.Runs.All.Any(r => r is { Incarnation: "1a-18c7", Epoch: 0, Outcome: RunOutcome.Succeeded }),
+            "it dispatches under the new incarnation");
+        Assert.Equal(new FenceHolder("1a-18c7", 0, "node-a"), rig.Runs.Fence);
+        Assert.Empty(rig.Watched.Breaches);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Two_nodes_without_ZooKeeper_on_one_store_end_with_the_later_one_dispatching_and_the_earlier_one_idle()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        var first = new SwitchableLeadership { Leads = true, Incarnation = DispatchFenceToken.Alone().Incarnation };
+        var second = new SwitchableLeadership { Leads = true, Incarnation = DispatchFenceToken.Alone().Incarnation };
+        using var earlier = Dispatcher(rig, first);
+        await earlier.StartAsync(CancellationToken.None);
+        await Until(rig, () => rig.Sender.Sent.Count >= 1, "the first node dispatches");
+
+        using var later = Dispatcher(rig, second);
+        await later.StartAsync(CancellationToken.None);
+        await Until(rig, () => !earlier.Snapshot().Leading && later.Snapshot().Dispatching, "the later node took over and the earlier one stepped down");
+        var settledAt = rig.Clock.GetUtcNow();
+        await Until(rig, () => rig.Clock.GetUtcNow() > settledAt.AddSeconds(5), "five seconds pass");
+
+        Assert.Equal(second.Incarnation, rig.Runs.Fence.Incarnation);
+        Assert.DoesNotContain(rig.Runs.All, r => r.Incarnation == first.Incarnation && r.ClaimedAt > settledAt);
+        Assert.Contains(rig.Runs.All, r => r.Incarnation == second.Incarnation && r.ClaimedAt > settledAt);
+        Assert.Empty(rig.Watched.Breaches);
+        await later.StopAsync(CancellationToken.None);
+        await earlier.StopAsync(CancellationToken.None);
     }
 
     [Fact]

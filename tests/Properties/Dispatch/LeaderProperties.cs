@@ -6,7 +6,7 @@ namespace JobLog.Properties.Dispatch;
 public sealed class LeaderProperties
 {
     [Property(MaxTest = 200, Arbitrary = [typeof(LeadersScenario)])]
-    public async Task<bool> Under_any_interleaving_of_stale_and_current_leaders_no_occurrence_is_claimed_or_sent_twice_and_a_live_leader_resolves_all(
+    public async Task<bool> Under_any_interleaving_of_stale_and_current_leaders_of_two_elections_and_alone_no_occurrence_is_claimed_or_sent_twice_and_a_live_leader_resolves_all(
         LeadersScenario scenario)
     {
         var rig = new DispatchRig(gated: true);
@@ -15,7 +15,7 @@ public sealed class LeaderProperties
         var job = JobId.Parse("every-2s");
         // Dispatching began on this store now: every occurrence from here on is owed, whoever leads or does not.
         await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
-        var leaders = scenario.Epochs.Select((epoch, i) => rig.Term($"node-{i}", epoch)).ToList();
+        var leaders = scenario.Leaders.Select((leadership, i) => rig.Term($"node-{i}", leadership)).ToList();
         var dead = new bool[leaders.Count];
 
         foreach (var step in scenario.Steps)
@@ -53,8 +53,9 @@ public sealed class LeaderProperties
             }
         }
 
-        // A live leader with the largest epoch takes over at the end and runs until nothing is held.
-        var (final, finalInFlight) = rig.Term("node-final", 100);
+        // A live leader (of either election or alone: nobody takes the fence from it) takes over at the end and runs
+        // until nothing is held.
+        var (final, finalInFlight) = rig.Term("node-final", scenario.Final);
         await final.StartAsync(CancellationToken.None);
         await final.TickAsync(CancellationToken.None);
         await final.PollTriggersAsync(CancellationToken.None);

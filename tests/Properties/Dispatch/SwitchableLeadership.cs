@@ -1,3 +1,4 @@
+using JobLog.Dispatch;
 using JobLog.Dispatch.Leader;
 
 namespace JobLog.Properties.Dispatch;
@@ -7,13 +8,19 @@ public sealed class SwitchableLeadership : IDispatchLeadership
 {
     public volatile bool Leads;
 
-    private long _epoch;
-
-    public bool IsLeader => Leads;
+    private DispatchFenceToken _held = DispatchRig.Leadership(0);
 
     public long Epoch
     {
-        get => Interlocked.Read(ref _epoch);
-        set => Interlocked.Exchange(ref _epoch, value);
+        get => Volatile.Read(ref _held).Epoch;
+        set => Volatile.Write(ref _held, _held with { Epoch = value });
     }
+
+    public string Incarnation
+    {
+        get => Volatile.Read(ref _held).Incarnation;
+        set => Volatile.Write(ref _held, new DispatchFenceToken(value, _held.Epoch));
+    }
+
+    public DispatchFenceToken? Current => Leads ? Volatile.Read(ref _held) : null;
 }

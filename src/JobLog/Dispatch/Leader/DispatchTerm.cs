@@ -9,8 +9,8 @@ namespace JobLog.Dispatch.Leader;
 /// <summary>
 /// One leadership term of the dispatcher: the take-over (fence, unfinished runs, misfires), then ticks that claim what is
 /// due and hand it to deliveries, and the claiming of manual triggers. Ticks and trigger polls are called by one loop
-/// each; deliveries run as tasks of their own and never hold a tick up. A <see cref="FencedException"/> from any write
-/// ends the term: it is rethrown from the call that met it, and a delivery that meets it reports it through
+/// each; deliveries run as tasks of their own and never hold a tick up. Every write names the term's leadership
+/// (<see cref="DispatchFenceToken"/>); a <see cref="FencedException"/> from any write ends the term: it is rethrown from the call that met it, and a delivery that meets it reports it through
 /// <c>onFenced</c> so the owner stops the term at once.
 /// </summary>
 public sealed partial class DispatchTerm
@@ -38,11 +38,12 @@ public sealed partial class DispatchTerm
     private DateTimeOffset _start;
     private long _stamp;
     private volatile bool _fenced;
+    private FenceHolder _fencedBy = FenceHolder.Nobody;
     private long _lastLatenessTicks = -1;
 
     public DispatchTerm(
         string node,
-        long epoch,
+        DispatchFenceToken leadership,
         IRunStore runs,
         IWebhookSender sender,
         ScheduleHolder schedule,
@@ -57,7 +58,7 @@ public sealed partial class DispatchTerm
     {
         _policyOf = policyOf ?? JobPolicies.Of;
         _node = node;
-        Epoch = epoch;
+        Leadership = leadership;
         _runs = runs;
         _sender = sender;
         _schedule = schedule;
@@ -71,9 +72,12 @@ public sealed partial class DispatchTerm
         _crash = new CrashPoints(options);
     }
 
-    public long Epoch { get; }
+    /// <summary>The leadership this term dispatches under: every write names it, and is refused once the fence holds another.</summary>
+    public DispatchFenceToken Leadership { get; }
 
-    /// <summary>True once a write of this term was refused by a larger epoch's fence: it claims and begins nothing more.</summary>
+    public long Epoch => Leadership.Epoch;
+
+    /// <summary>True once a write of this term was refused by the fence: it claims and begins nothing more.</summary>
     public bool Fenced => _fenced;
 
     public bool Started { get; private set; }
@@ -90,12 +94,18 @@ public sealed partial class DispatchTerm
     }
 
     /// <summary>
-    /// Takes over: raises the fence to this epoch, resolves the runs earlier leaders left unfinished, records or runs the
-    /// occurrences nobody dispatched (the misfire plans), and builds the due queue from the occurrences after now.
+    /// Takes over: sets the fence to this leadership, resolves the runs earlier leaders left unfinished, records or runs
+    /// the occurrences nobody dispatched (the misfire plans), and builds the due queue from the occurrences after now.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Fence(() => _runs.TakeOverAsync(_node, Epoch, cancellationToken));
+        var before = await Fence(() => _runs.TakeOverAsync(_node, Leadership, cancellationToken));
+        if (before.Incarnation != Leadership.Incarnation && before != FenceHolder.Nobody)
+        {
+            // Not an error: ZooKeeper was rebuilt, the election's parent made again, or the store was used by a node
+            // without ZooKeeper. But two elections dispatching on one store would take it from each other: say so.
+            LogIncarnationChanged(_logger, _node, Leadership.ToString(), before.ToString());
+        }
         var now = _clock.GetUtcNow();
         _start = now;
         var schedule = _schedule.Current;
@@ -107,7 +117,7 @@ public sealed partial class DispatchTerm
             _handledUpTo[job] = at > now ? at : now;
         Sync(schedule);
         Started = true;
-        LogTookOver(_logger, _node, Epoch, _due.Count);
+        LogTookOver(_logger, _node, Leadership.Incarnation, Epoch, _due.Count);
     }
 
     /// <summary>
@@ -150,7 +160,7 @@ public sealed partial class DispatchTerm
         foreach (var pending in await _runs.PendingTriggersAsync(cancellationToken))
         {
             ThrowIfFenced();
-            var claimed = await Fence(() => _runs.ClaimTriggerAsync(pending.Id, _node, Epoch, _clock.GetUtcNow(), cancellationToken));
+            var claimed = await Fence(() => _runs.ClaimTriggerAsync(pending.Id, _node, Leadership, _clock.GetUtcNow(), cancellationToken));
             if (claimed is not null)
                 StartDelivery(claimed, definition: null);
         }
@@ -256,7 +266,7 @@ public sealed partial class DispatchTerm
             ThrowIfFenced();
             foreach (var claim in claims)
                 _crash.Reached("computed", claim.Job);
-            var results = await Fence(() => _runs.ClaimAsync(claims, _node, Epoch, now, cancellationToken));
+            var results = await Fence(() => _runs.ClaimAsync(claims, _node, Leadership, now, cancellationToken));
             foreach (var claim in claims)
                 _crash.Reached("claimed", claim.Job);
             foreach (var result in results)
@@ -274,7 +284,7 @@ public sealed partial class DispatchTerm
         {
             ThrowIfFenced();
             var completion = new RunCompletion(RunOutcome.Skipped, now, null, group.Key);
-            await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Epoch, cancellationToken));
+            await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Leadership, cancellationToken));
         }
     }
 
@@ -352,7 +362,7 @@ public sealed partial class DispatchTerm
             return false;
         try
         {
-            var begun = await _runs.BeginAttemptAsync(run.Id, attempt, _node, Epoch, _clock.GetUtcNow(), cancellationToken);
+            var begun = await _runs.BeginAttemptAsync(run.Id, attempt, _node, Leadership, _clock.GetUtcNow(), cancellationToken);
             if (begun)
                 _crash.Reached("begun", run.Job);
             return begun;
@@ -432,7 +442,7 @@ public sealed partial class DispatchTerm
             var definition = schedule.Find(run.Job)?.Definition;
             if (run.Attempts == 0)
             {
-                var adopted = await Fence(() => _runs.AdoptAsync(run.Id, _node, Epoch, now, cancellationToken));
+                var adopted = await Fence(() => _runs.AdoptAsync(run.Id, _node, Leadership, now, cancellationToken));
                 if (adopted is null)
                     continue;
                 var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
@@ -513,12 +523,12 @@ public sealed partial class DispatchTerm
             foreach (var chunk in group.Select(m => m.Claim).Chunk(_options.ClaimBatchSize))
             {
                 var completion = new RunCompletion(RunOutcome.Misfired, now, null, group.Key);
-                await Fence(() => _runs.ResolveWithoutCallAsync(chunk, completion, _node, Epoch, cancellationToken));
+                await Fence(() => _runs.ResolveWithoutCallAsync(chunk, completion, _node, Leadership, cancellationToken));
             }
         }
         foreach (var chunk in catchUps.Chunk(_options.ClaimBatchSize))
         {
-            var results = await Fence(() => _runs.ClaimAsync(chunk.Select(c => c.Claim).ToList(), _node, Epoch, now, cancellationToken));
+            var results = await Fence(() => _runs.ClaimAsync(chunk.Select(c => c.Claim).ToList(), _node, Leadership, now, cancellationToken));
             foreach (var (result, job) in results.Zip(chunk.Select(c => c.Job)))
             {
                 if (result.Run is { } run)
@@ -532,7 +542,7 @@ public sealed partial class DispatchTerm
     private void ThrowIfFenced()
     {
         if (_fenced)
-            throw new FencedException(Epoch, Epoch + 1);
+            throw new FencedException(Leadership, Volatile.Read(ref _fencedBy));
     }
 
     private async Task<T> Fence<T>(Func<Task<T>> write)
@@ -548,25 +558,13 @@ public sealed partial class DispatchTerm
         }
     }
 
-    private async Task Fence(Func<Task> write)
-    {
-        try
-        {
-            await write();
-        }
-        catch (FencedException e)
-        {
-            OnFenced(e);
-            throw;
-        }
-    }
-
     private void OnFenced(FencedException e)
     {
         if (_fenced)
             return;
+        Volatile.Write(ref _fencedBy, e.Fence);
         _fenced = true;
-        LogFenced(_logger, Epoch, e.Fence);
+        LogFenced(_logger, Leadership.ToString(), e.Fence.ToString());
         _onFenced(e);
     }
 
@@ -583,11 +581,14 @@ public sealed partial class DispatchTerm
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching with epoch {Epoch}; {DueJobs} jobs due")]
-    private static partial void LogTookOver(ILogger logger, string node, long epoch, int dueJobs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching in incarnation {Incarnation} with epoch {Epoch}; {DueJobs} jobs due")]
+    private static partial void LogTookOver(ILogger logger, string node, string incarnation, long epoch, int dueJobs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Epoch {Epoch} is fenced off by epoch {Fence}: dispatching stops at once")]
-    private static partial void LogFenced(ILogger logger, long epoch, long fence);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} took the dispatch fence as {Leadership} from another incarnation: it held {Previous}")]
+    private static partial void LogIncarnationChanged(ILogger logger, string node, string leadership, string previous);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership {Leadership} is fenced off (the fence holds {Fence}): dispatching stops at once")]
+    private static partial void LogFenced(ILogger logger, string leadership, string fence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Take-over: {CatchUps} catch-up runs started, {Misfires} occurrences recorded as misfired")]
     private static partial void LogMisfires(ILogger logger, int catchUps, int misfires);

@@ -15,5 +15,8 @@ public sealed record DispatcherSnapshot(
     TimeSpan? LastLateness,
     IReadOnlyDictionary<JobId, InFlightRun> InFlightByJob)
 {
+    /// <summary>The incarnation of the leadership shown (see <see cref="DispatchFenceToken"/>); null with <see cref="Epoch"/>.</summary>
+    public string? Incarnation { get; init; }
+
     public static readonly DispatcherSnapshot Idle = new(false, false, null, 0, 0, null, new Dictionary<JobId, InFlightRun>());
 }

@@ -1,9 +1,8 @@
 namespace JobLog.Dispatch.Leader;
 
-/// <summary>Whether this node may dispatch, and under which epoch (its fence in the run store).</summary>
+/// <summary>Whether this node may dispatch, and under which leadership (its token at the run store's fence).</summary>
 public interface IDispatchLeadership
 {
-    bool IsLeader { get; }
-
-    long Epoch { get; }
+    /// <summary>The leadership this node holds now; null while it does not lead.</summary>
+    DispatchFenceToken? Current { get; }
 }

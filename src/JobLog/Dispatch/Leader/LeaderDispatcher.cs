@@ -8,9 +8,12 @@ namespace JobLog.Dispatch.Leader;
 
 /// <summary>
 /// Dispatches due occurrences while this node leads: on becoming leader it starts a <see cref="DispatchTerm"/> with the
-/// leadership's epoch (take-over, then the due loop and the trigger loop); the term ends when leadership is lost, the
-/// epoch changes, or a write is fenced off by a larger epoch, after which the node dispatches nothing until it leads
-/// again with an epoch at least that fence. The loops only claim and enqueue; calls run as tasks of their own.
+/// leadership's token (take-over, then the due loop and the trigger loop); the term ends when leadership is lost or
+/// changes, or a write is fenced off, after which the node dispatches nothing under that leadership again: it waits
+/// until it leads with another token (a new election node, or a new incarnation). So a deposed leader that still
+/// believes it leads stays idle, and two nodes that both lead in different elections (a misconfiguration: two
+/// ensembles, or two nodes without ZooKeeper, on one store) end with the later take-over dispatching instead of taking
+/// the fence from each other in turn. The loops only claim and enqueue; calls run as tasks of their own.
 /// </summary>
 public sealed partial class LeaderDispatcher(
     IDispatchLeadership leadership,
@@ -31,20 +34,25 @@ public sealed partial class LeaderDispatcher(
     private readonly DispatchOptions _options = options.Value;
     private readonly string _node = node.Value.NodeId;
     private volatile DispatchTerm? _term;
-    private long _minimumEpoch = long.MinValue;
+    private volatile DispatchFenceToken? _fenced;
 
     public DispatcherSnapshot Snapshot()
     {
         var term = _term;
-        var leading = _options.Enabled && leadership.IsLeader && leadership.Epoch >= Interlocked.Read(ref _minimumEpoch);
+        var current = leadership.Current;
+        var leading = _options.Enabled && current is not null && current != _fenced;
+        var shown = term?.Leadership ?? (leading ? current : null);
         return new DispatcherSnapshot(
             leading,
             term is { Started: true, Fenced: false },
-            term?.Epoch ?? (leading ? leadership.Epoch : null),
+            shown?.Epoch,
             term?.DueQueueLength ?? 0,
             inFlight.Count,
             term?.LastLateness,
-            inFlight.ByJob());
+            inFlight.ByJob())
+        {
+            Incarnation = shown?.Incarnation,
+        };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,18 +66,17 @@ public sealed partial class LeaderDispatcher(
         }
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!leadership.IsLeader || leadership.Epoch < Interlocked.Read(ref _minimumEpoch))
+            if (leadership.Current is not { } current || current == _fenced)
             {
                 await DelayAsync(_options.LeadershipPoll, stoppingToken);
                 continue;
             }
-            var epoch = leadership.Epoch;
             using var termEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var term = new DispatchTerm(
-                _node, epoch, runs, sender, schedule, events, clock, _options, inFlight, logger,
+                _node, current, runs, sender, schedule, events, clock, _options, inFlight, logger,
                 fenced =>
                 {
-                    RaiseMinimumEpoch(fenced.Fence);
+                    StayFenced(current, fenced);
                     try
                     {
                         termEnd.Cancel();
@@ -81,24 +88,24 @@ public sealed partial class LeaderDispatcher(
                 },
                 stoppingToken);
             _term = term;
-            var watch = WatchLeadershipAsync(epoch, termEnd);
+            var watch = WatchLeadershipAsync(current, termEnd);
             try
             {
                 await RunTermAsync(term, termEnd.Token);
             }
             catch (FencedException e)
             {
-                RaiseMinimumEpoch(e.Fence);
+                StayFenced(current, e);
             }
             catch (OperationCanceledException) when (termEnd.IsCancellationRequested)
             {
                 if (!stoppingToken.IsCancellationRequested && !term.Fenced)
-                    LogLeadershipLost(logger, epoch);
+                    LogLeadershipLost(logger, current.ToString());
             }
             catch (Exception e)
             {
-                // The store is away, say: the term starts again (a take-over is idempotent for the same epoch).
-                LogTermFailed(logger, epoch, e.Message, e);
+                // The store is away, say: the term starts again (a take-over is idempotent for the same leadership).
+                LogTermFailed(logger, current.ToString(), e.Message, e);
                 await DelayAsync(RetryDelay, stoppingToken);
             }
             finally
@@ -164,11 +171,11 @@ public sealed partial class LeaderDispatcher(
         }
     }
 
-    private async Task WatchLeadershipAsync(long epoch, CancellationTokenSource termEnd)
+    private async Task WatchLeadershipAsync(DispatchFenceToken held, CancellationTokenSource termEnd)
     {
         while (!termEnd.IsCancellationRequested)
         {
-            if (!leadership.IsLeader || leadership.Epoch != epoch)
+            if (leadership.Current != held)
             {
                 await termEnd.CancelAsync();
                 return;
@@ -177,16 +184,14 @@ public sealed partial class LeaderDispatcher(
         }
     }
 
-    private void RaiseMinimumEpoch(long fence)
+    // Taking over again under the same leadership would take the fence back from the one that took it (and so on in
+    // turn): this node waits for a leadership of its own that is new instead.
+    private void StayFenced(DispatchFenceToken held, FencedException fenced)
     {
-        long seen;
-        do
-        {
-            seen = Interlocked.Read(ref _minimumEpoch);
-            if (seen >= fence)
-                return;
-        }
-        while (Interlocked.CompareExchange(ref _minimumEpoch, fence, seen) != seen);
+        if (_fenced == held)
+            return;
+        _fenced = held;
+        LogStayingFenced(logger, held.ToString(), fenced.Fence.ToString());
     }
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -203,11 +208,14 @@ public sealed partial class LeaderDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching is disabled on this node (JobLog:Dispatch:Enabled=false)")]
     private static partial void LogDisabled(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership with epoch {Epoch} ended: dispatching stops")]
-    private static partial void LogLeadershipLost(ILogger logger, long epoch);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership {Leadership} ended: dispatching stops")]
+    private static partial void LogLeadershipLost(ILogger logger, string leadership);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching with epoch {Epoch} failed: {Reason}; taking over again")]
-    private static partial void LogTermFailed(ILogger logger, long epoch, string reason, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching as {Leadership} failed: {Reason}; taking over again")]
+    private static partial void LogTermFailed(ILogger logger, string leadership, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leadership {Leadership} was fenced off by {Fence}: this node dispatches nothing until it leads with another leadership")]
+    private static partial void LogStayingFenced(ILogger logger, string leadership, string fence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming manual triggers failed: {Reason}")]
     private static partial void LogTriggersFailed(ILogger logger, string reason, Exception exception);

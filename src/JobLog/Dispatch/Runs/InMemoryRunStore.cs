@@ -3,7 +3,8 @@ using JobLog.Model;
 namespace JobLog.Dispatch.Runs;
 
 /// <summary>
-/// The run store in memory, with the PostgreSQL store's semantics: a fence every dispatcher write checks, one claim per
+/// The run store in memory, with the PostgreSQL store's semantics: a fence every dispatcher write checks (it must hold the
+/// writer's leadership exactly), one claim per
 /// (job, scheduled instant) for scheduled and catch-up runs, the first outcome wins, adoption only of runs that never began
 /// an attempt, and a wake-up for manual triggers. Used by nodes on the in-memory event store and by the dispatcher's tests.
 /// </summary>
@@ -13,11 +14,11 @@ public sealed class InMemoryRunStore : IRunStore
     private readonly List<RunRecord> _runs = [];
     private readonly Dictionary<(JobId Job, DateTimeOffset At), long> _occurrences = [];
     private DateTimeOffset? _since;
-    private long _fence;
+    private FenceHolder _fence = FenceHolder.Nobody;
     private TaskCompletionSource _triggered = NewSignal();
 
-    /// <summary>The largest epoch that took over (0 before any).</summary>
-    public long Fence
+    /// <summary>The leadership that took over last (<see cref="FenceHolder.Nobody"/> before any).</summary>
+    public FenceHolder Fence
     {
         get
         {
@@ -36,14 +37,16 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
-    public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken)
+    public Task<FenceHolder> TakeOverAsync(string node, DispatchFenceToken leadership, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            CheckFence(epoch);
-            _fence = epoch;
+            var before = _fence;
+            if (before.Supersedes(leadership))
+                throw new FencedException(leadership, before);
+            _fence = new FenceHolder(leadership.Incarnation, leadership.Epoch, node);
+            return Task.FromResult(before);
         }
-        return Task.CompletedTask;
     }
 
     public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -53,29 +56,29 @@ public sealed class InMemoryRunStore : IRunStore
     }
 
     public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
-        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyList<OccurrenceClaim> claims, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         CheckClaims(claims);
         lock (_gate)
         {
-            CheckFence(epoch);
+            CheckFence(leadership);
             IReadOnlyList<ClaimResult> results = claims
-                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, epoch, now, completion: null)))
+                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, now, completion: null)))
                 .ToList();
             return Task.FromResult(results);
         }
     }
 
-    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
         lock (_gate)
         {
-            CheckFence(epoch);
+            CheckFence(leadership);
             if (Find(runId) is not { } run
                 || run.Outcome is not null
                 || run.ClaimedBy != node
-                || run.Epoch != epoch
+                || !run.ClaimedUnder(leadership)
                 || attempt <= run.Attempts)
                 return Task.FromResult(false);
             Replace(run with { Attempts = attempt, StartedAt = run.StartedAt ?? now });
@@ -102,14 +105,14 @@ public sealed class InMemoryRunStore : IRunStore
     }
 
     public Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
-        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken)
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken)
     {
         CheckClaims(claims);
         lock (_gate)
         {
-            CheckFence(epoch);
+            CheckFence(leadership);
             IReadOnlyList<ClaimResult> results = claims
-                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, epoch, completion.EndedAt, completion)))
+                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, completion.EndedAt, completion)))
                 .ToList();
             return Task.FromResult(results);
         }
@@ -136,14 +139,15 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
-    public Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            CheckFence(epoch);
-            if (Find(runId) is not { Outcome: null, Attempts: 0, ClaimedBy: not null, Epoch: { } owner } run || owner >= epoch)
+            CheckFence(leadership);
+            // The caller holds the fence (checked above), so a run claimed under any other leadership is a deposed one's.
+            if (Find(runId) is not { Outcome: null, Attempts: 0, ClaimedBy: not null } run || run.ClaimedUnder(leadership))
                 return Task.FromResult<RunRecord?>(null);
-            var adopted = run with { ClaimedBy = node, Epoch = epoch, ClaimedAt = now };
+            var adopted = Claimed(run, node, leadership, now);
             Replace(adopted);
             return Task.FromResult<RunRecord?>(adopted);
         }
@@ -177,14 +181,14 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
-    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            CheckFence(epoch);
+            CheckFence(leadership);
             if (Find(runId) is not { Kind: RunKind.Manual, ClaimedBy: null, Outcome: null } run)
                 return Task.FromResult<RunRecord?>(null);
-            var claimed = run with { ClaimedBy = node, Epoch = epoch, ClaimedAt = now };
+            var claimed = Claimed(run, node, leadership, now);
             Replace(claimed);
             return Task.FromResult<RunRecord?>(claimed);
         }
@@ -232,20 +236,24 @@ public sealed class InMemoryRunStore : IRunStore
 
     // Under the gate. Every dispatcher write checks the fence in the same critical section as its change, as the
     // PostgreSQL store does in one statement, so a take-over can never fall between the check and the write.
-    private void CheckFence(long epoch)
+    private void CheckFence(DispatchFenceToken leadership)
     {
-        if (_fence > epoch)
-            throw new FencedException(epoch, _fence);
+        if (!_fence.Holds(leadership))
+            throw new FencedException(leadership, _fence);
     }
 
-    private RunRecord? TryInsert(OccurrenceClaim claim, string node, long epoch, DateTimeOffset now, RunCompletion? completion)
+    private static RunRecord Claimed(RunRecord run, string node, DispatchFenceToken leadership, DateTimeOffset now) =>
+        run with { ClaimedBy = node, Incarnation = leadership.Incarnation, Epoch = leadership.Epoch, ClaimedAt = now };
+
+    private RunRecord? TryInsert(OccurrenceClaim claim, string node, DispatchFenceToken leadership, DateTimeOffset now, RunCompletion? completion)
     {
         var key = (claim.Job, claim.ScheduledAt.ToUniversalTime());
         if (_occurrences.ContainsKey(key))
             return null;
         var run = new RunRecord(
             _runs.Count + 1, claim.Job, claim.JobVersion, claim.ScheduledAt, claim.Kind, null,
-            node, epoch, now, null, completion?.EndedAt, 0, completion?.Outcome, completion?.HttpStatus, completion?.Error);
+            node, leadership.Epoch, now, null, completion?.EndedAt, 0, completion?.Outcome, completion?.HttpStatus, completion?.Error,
+            leadership.Incarnation);
         _runs.Add(run);
         _occurrences.Add(key, run.Id);
         return run;

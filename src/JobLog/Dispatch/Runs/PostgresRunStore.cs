@@ -11,9 +11,10 @@ namespace JobLog.Dispatch.Runs;
 /// <summary>
 /// The run store on PostgreSQL (tables <c>dispatch_fence</c> and <c>dispatch_runs</c> in the event store's schema).
 /// Every fenced write is one statement that takes a share lock on the fence row, compares the fence with the caller's
-/// epoch and writes only when the fence is not above it; <see cref="TakeOverAsync"/> raises the fence under an exclusive
-/// lock on the same row. So a take-over waits for the fenced writes already running, and a write that starts after a
-/// take-over returned sees the new fence and is refused: a deposed leader can neither claim nor begin a call.
+/// leadership (incarnation and epoch) and writes only when the fence holds exactly that; <see cref="TakeOverAsync"/>
+/// sets the fence under an exclusive lock on the same row. So a take-over waits for the fenced writes already running,
+/// and a write that starts after a take-over returned sees the new fence and is refused: a deposed leader can neither
+/// claim nor begin a call.
 /// A store that cannot be reached surfaces as <see cref="StoreUnavailableException"/>; nothing is retried here (a claim
 /// whose answer was lost cannot be told from another's claim by asking again).
 /// </summary>
@@ -45,29 +46,35 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         _fence = $"{schema}.dispatch_fence";
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _triggers = new TriggerListener(_dataSource, schema, (ILogger?)logger ?? NullLogger.Instance);
-        _begins = new WriteBatcher<AttemptBegin, bool>(b => b.RunId, b => (b.Node, b.Epoch), BeginAttemptsAsync, MaxWriteBatch);
+        _begins = new WriteBatcher<AttemptBegin, bool>(b => b.RunId, b => (b.Node, b.Leadership), BeginAttemptsAsync, MaxWriteBatch);
         _completions = new WriteBatcher<RunEnd, bool>(e => e.RunId, _ => true, CompleteRunsAsync, MaxWriteBatch);
     }
 
-    public Task TakeOverAsync(string node, long epoch, CancellationToken cancellationToken) =>
-        RunAsync("Taking over the fence failed; it may or may not have been raised", async (connection, ct) =>
+    public Task<FenceHolder> TakeOverAsync(string node, DispatchFenceToken leadership, CancellationToken cancellationToken) =>
+        RunAsync("Taking over the fence failed; it may or may not have been taken", async (connection, ct) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using (var read = new NpgsqlCommand($"select epoch from {_fence} where id = 1 for update", connection, transaction))
+            FenceHolder before;
+            await using (var read = new NpgsqlCommand($"select incarnation, epoch, node from {_fence} where id = 1 for update", connection, transaction))
             {
-                var fence = (long)(await read.ExecuteScalarAsync(ct))!;
-                if (fence > epoch)
-                    throw new FencedException(epoch, fence);
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct))
+                    throw new InvalidOperationException("The fence row is missing from the run store.");
+                before = ReadHolder(reader);
             }
-            await using (var raise = new NpgsqlCommand(
-                             $"update {_fence} set epoch = @epoch, node = @node, taken_at = now() where id = 1", connection, transaction))
+            if (before.Supersedes(leadership))
+                throw new FencedException(leadership, before);
+            await using (var take = new NpgsqlCommand(
+                             $"update {_fence} set incarnation = @incarnation, epoch = @epoch, node = @node, taken_at = now() where id = 1",
+                             connection, transaction))
             {
-                raise.Parameters.AddWithValue("epoch", epoch);
-                raise.Parameters.AddWithValue("node", node);
-                await raise.ExecuteNonQueryAsync(ct);
+                take.Parameters.AddWithValue("incarnation", leadership.Incarnation);
+                take.Parameters.AddWithValue("epoch", leadership.Epoch);
+                take.Parameters.AddWithValue("node", node);
+                await take.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
-            return true;
+            return before;
         }, cancellationToken);
 
     public Task<DateTimeOffset> DispatchingSinceAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -83,28 +90,28 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         }, cancellationToken);
 
     public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
-        IReadOnlyList<OccurrenceClaim> claims, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InsertClaimsAsync(claims, node, epoch, RunRows.Stored(now), completion: null,
+        IReadOnlyList<OccurrenceClaim> claims, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertClaimsAsync(claims, node, leadership, RunRows.Stored(now), completion: null,
             "Claiming occurrences failed; the claims may or may not have been recorded", cancellationToken);
 
     public Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
-        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, long epoch, CancellationToken cancellationToken) =>
-        InsertClaimsAsync(claims, node, epoch, RunRows.Stored(completion.EndedAt), completion,
+        IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken) =>
+        InsertClaimsAsync(claims, node, leadership, RunRows.Stored(completion.EndedAt), completion,
             "Recording outcomes without a call failed; they may or may not have been recorded", cancellationToken);
 
-    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
-        return _begins.WriteAsync(new AttemptBegin(runId, attempt, node, epoch, RunRows.Stored(now)), cancellationToken);
+        return _begins.WriteAsync(new AttemptBegin(runId, attempt, node, leadership, RunRows.Stored(now)), cancellationToken);
     }
 
     public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
         _completions.WriteAsync(new RunEnd(runId, completion), cancellationToken);
 
-    // Attempts begun together by one dispatcher: one fenced statement; refused together when a larger epoch took over.
+    // Attempts begun together by one dispatcher: one fenced statement; refused together when another leadership took over.
     private Task<IReadOnlyList<bool>> BeginAttemptsAsync(IReadOnlyList<AttemptBegin> begins)
     {
-        var (node, epoch) = (begins[0].Node, begins[0].Epoch);
+        var (node, leadership) = (begins[0].Node, begins[0].Leadership);
         return RunAsync("Beginning an attempt failed; it may or may not have been recorded", async (connection, ct) =>
         {
             await using var command = FencedCommand(
@@ -113,17 +120,17 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                  update {_runs} as run
                     set attempts = began.attempt, started_at = coalesce(run.started_at, began.at)
                    from unnest(@ids, @attempts, @ats) as began(id, attempt, at)
-                  where run.id = began.id and run.outcome is null and run.claimed_by = @node and run.epoch = @epoch
-                    and run.attempts < began.attempt
-                    and (select epoch from fence) <= @epoch
+                  where run.id = began.id and run.outcome is null and run.attempts < began.attempt
+                    and run.claimed_by = @node and run.incarnation = @incarnation and run.epoch = @epoch
+                    and {HoldsFence}
                  returning {RunRows.QualifiedColumns("run")}
                  """,
-                epoch);
+                leadership);
             command.Parameters.AddWithValue("ids", begins.Select(b => b.RunId).ToArray());
             command.Parameters.AddWithValue("attempts", begins.Select(b => b.Attempt).ToArray());
             command.Parameters.AddWithValue("ats", begins.Select(b => b.At).ToArray());
             command.Parameters.AddWithValue("node", node);
-            var begun = (await ReadFencedAsync(command, epoch, ct)).Select(r => r.Id).ToHashSet();
+            var begun = (await ReadFencedAsync(command, leadership, ct)).Select(r => r.Id).ToHashSet();
             return (IReadOnlyList<bool>)[.. begins.Select(b => begun.Contains(b.RunId))];
         }, CancellationToken.None);
     }
@@ -191,12 +198,13 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 $"select {RunRows.Columns} from {_runs} where outcome is null and claimed_by is not null order by id", connection),
             ct), cancellationToken);
 
-    public Task<RunRecord?> AdoptAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
         // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
+        // The caller holds the fence, so any other claimer (a null incarnation is an unknown one) is deposed.
         TakeRunAsync(
             "Adopting a run failed; it may or may not have been adopted",
-            "outcome is null and attempts = 0 and claimed_by is not null and epoch < @epoch",
-            runId, node, epoch, now, cancellationToken);
+            "outcome is null and attempts = 0 and claimed_by is not null and (incarnation is distinct from @incarnation or epoch <> @epoch)",
+            runId, node, leadership, now, cancellationToken);
 
     public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync("Requesting a trigger failed; it may or may not have been recorded", async (connection, ct) =>
@@ -239,32 +247,32 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 connection),
             ct), cancellationToken);
 
-    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
         TakeRunAsync(
             "Claiming a trigger failed; it may or may not have been claimed",
             "kind = 'manual' and claimed_by is null and outcome is null",
-            runId, node, epoch, now, cancellationToken);
+            runId, node, leadership, now, cancellationToken);
 
-    // Makes one run the caller's (node, epoch, claimed now) when it is in the state the condition names,
+    // Makes one run the caller's (node, leadership, claimed now) when it is in the state the condition names,
     // fenced like every dispatcher write; null when it is not in that state.
     private Task<RunRecord?> TakeRunAsync(
-        string failure, string condition, long runId, string node, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        string failure, string condition, long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(failure, async (connection, ct) =>
         {
             await using var command = FencedCommand(
                 connection,
                 $"""
                  update {_runs}
-                    set claimed_by = @node, epoch = @epoch, claimed_at = @now
+                    set claimed_by = @node, incarnation = @incarnation, epoch = @epoch, claimed_at = @now
                   where id = @id and {condition}
-                    and (select epoch from fence) <= @epoch
+                    and {HoldsFence}
                  returning {RunRows.Columns}
                  """,
-                epoch);
+                leadership);
             command.Parameters.AddWithValue("id", runId);
             command.Parameters.AddWithValue("node", node);
             command.Parameters.AddWithValue("now", RunRows.Stored(now));
-            return (await ReadFencedAsync(command, epoch, ct)).SingleOrDefault();
+            return (await ReadFencedAsync(command, leadership, ct)).SingleOrDefault();
         }, cancellationToken);
 
     public Task WaitForTriggerAsync(CancellationToken cancellationToken) => _triggers.WaitAsync(cancellationToken);
@@ -329,7 +337,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
     private async Task<IReadOnlyList<ClaimResult>> InsertClaimsAsync(
         IReadOnlyList<OccurrenceClaim> claims,
         string node,
-        long epoch,
+        DispatchFenceToken leadership,
         DateTimeOffset claimedAt,
         RunCompletion? completion,
         string failure,
@@ -348,18 +356,18 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 connection,
                 $"""
                  insert into {_runs}
-                     (job_id, job_version, scheduled_at, kind, claimed_by, epoch, claimed_at,
+                     (job_id, job_version, scheduled_at, kind, claimed_by, incarnation, epoch, claimed_at,
                       outcome, ended_at, http_status, error)
-                 select c.job_id, c.job_version, c.scheduled_at, c.kind, @node, @epoch, @claimed,
+                 select c.job_id, c.job_version, c.scheduled_at, c.kind, @node, @incarnation, @epoch, @claimed,
                         @outcome, @ended, @status, @error
                    from unnest(@jobs, @versions, @instants, @kinds) with ordinality
                         as c(job_id, job_version, scheduled_at, kind, position)
-                  where (select epoch from fence) <= @epoch
+                  where {HoldsFence}
                   order by c.position
                  on conflict (job_id, scheduled_at) where kind <> 'manual' do nothing
                  returning {RunRows.Columns}
                  """,
-                epoch);
+                leadership);
             command.Parameters.AddWithValue("node", node);
             command.Parameters.AddWithValue("claimed", claimedAt);
             command.Parameters.AddWithValue("jobs", distinct.Select(c => c.Job.Value).ToArray());
@@ -370,7 +378,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             });
             command.Parameters.AddWithValue("kinds", distinct.Select(c => RunRows.NameOf(c.Kind)).ToArray());
             AddCompletion(command, completion);
-            return await ReadFencedAsync(command, epoch, ct);
+            return await ReadFencedAsync(command, leadership, ct);
         }, cancellationToken);
 
         var runs = written.ToDictionary(r => (r.Job, r.ScheduledAt));
@@ -379,47 +387,61 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         static (JobId, DateTimeOffset) Key(OccurrenceClaim claim) => (claim.Job, RunRows.Stored(claim.ScheduledAt));
     }
 
+    // The condition every fenced write carries: the fence row (read under a share lock) holds the caller's leadership.
+    private const string HoldsFence = "exists (select from fence where fence.incarnation = @incarnation and fence.epoch = @epoch)";
+
     /// <summary>
     /// A fenced write: <paramref name="write"/> is one data-modifying statement returning <see cref="RunRows.Columns"/>,
-    /// which compares <c>(select epoch from fence)</c>, the fence row read under a share lock, with <c>@epoch</c>. The
-    /// command's first column is the fence as the write saw it, the written rows follow it, one per row.
+    /// which writes only under <see cref="HoldsFence"/>, the fence row read under a share lock compared with
+    /// <c>@incarnation</c> and <c>@epoch</c>. The command's first columns are the fence as the write saw it, the written
+    /// rows follow them, one per row.
     /// </summary>
-    private NpgsqlCommand FencedCommand(NpgsqlConnection connection, string write, long epoch)
+    private NpgsqlCommand FencedCommand(NpgsqlConnection connection, string write, DispatchFenceToken leadership)
     {
         // The left join keeps the fence's row when nothing was written, so a refusal can be told from "not yours".
         var command = new NpgsqlCommand(
             $"""
-             with fence as (select epoch from {_fence} where id = 1 for share),
+             with fence as (select incarnation, epoch, node from {_fence} where id = 1 for share),
              written as (
              {write}
              )
-             select fence.epoch, written.* from fence left join written on true
+             select fence.incarnation, fence.epoch, fence.node, written.* from fence left join written on true
              """,
             connection);
-        command.Parameters.AddWithValue("epoch", epoch);
+        command.Parameters.AddWithValue("incarnation", leadership.Incarnation);
+        command.Parameters.AddWithValue("epoch", leadership.Epoch);
         return command;
     }
 
-    private static async Task<IReadOnlyList<RunRecord>> ReadFencedAsync(NpgsqlCommand command, long epoch, CancellationToken cancellationToken)
+    private const int FenceColumns = 3;
+
+    private static async Task<IReadOnlyList<RunRecord>> ReadFencedAsync(
+        NpgsqlCommand command, DispatchFenceToken leadership, CancellationToken cancellationToken)
     {
         var runs = new List<RunRecord>();
-        long? fence = null;
+        FenceHolder? fence = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                fence = reader.GetInt64(0);
-                if (!reader.IsDBNull(1))
-                    runs.Add(RunRows.Read(reader, first: 1));
+                fence = ReadHolder(reader);
+                if (!reader.IsDBNull(FenceColumns))
+                    runs.Add(RunRows.Read(reader, first: FenceColumns));
             }
         }
         return fence switch
         {
             null => throw new InvalidOperationException("The fence row is missing from the run store."),
-            { } f when f > epoch => throw new FencedException(epoch, f),
+            { } f when !f.Holds(leadership) => throw new FencedException(leadership, f),
             _ => runs,
         };
     }
+
+    // Reads incarnation, epoch, node from the first three columns.
+    private static FenceHolder ReadHolder(NpgsqlDataReader reader) => new(
+        reader.IsDBNull(0) ? null : reader.GetString(0),
+        reader.GetInt64(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2));
 
     private static void AddCompletion(NpgsqlCommand command, RunCompletion? completion)
     {
@@ -477,7 +499,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(cancellationToken);
     }
 
-    private sealed record AttemptBegin(long RunId, int Attempt, string Node, long Epoch, DateTimeOffset At);
+    private sealed record AttemptBegin(long RunId, int Attempt, string Node, DispatchFenceToken Leadership, DateTimeOffset At);
 
     private sealed record RunEnd(long RunId, RunCompletion Completion);
 

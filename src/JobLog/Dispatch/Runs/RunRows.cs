@@ -12,7 +12,7 @@ internal static class RunRows
 {
     public const string Columns =
         "id, job_id, job_version, scheduled_at, kind, trigger_id, claimed_by, epoch, claimed_at, started_at, ended_at, " +
-        "attempts, outcome, http_status, error";
+        "attempts, outcome, http_status, error, incarnation";
 
     /// <summary><see cref="Columns"/> of the table named <paramref name="alias"/> in a statement that joins others.</summary>
     public static string QualifiedColumns(string alias) =>
@@ -100,7 +100,8 @@ internal static class RunRows
         Attempts: reader.GetInt32(first + 11),
         Outcome: reader.IsDBNull(first + 12) ? null : OutcomeNamed(reader.GetString(first + 12)),
         HttpStatus: NullOr<int>(reader, first + 13),
-        Error: reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14));
+        Error: reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14),
+        Incarnation: reader.IsDBNull(first + 15) ? null : reader.GetString(first + 15));
 
     private static T? NullOr<T>(NpgsqlDataReader reader, int ordinal)
         where T : struct =>

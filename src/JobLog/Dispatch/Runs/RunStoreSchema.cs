@@ -4,8 +4,9 @@ using Npgsql;
 namespace JobLog.Dispatch.Runs;
 
 /// <summary>
-/// The run store's tables, created on first use in the event store's schema: the fence (one row, the largest epoch that
-/// took over; 0 before any) and the runs, with the indexes the claims and the queries need.
+/// The run store's tables, created on first use in the event store's schema: the fence (one row, the leadership that
+/// took over last: incarnation, epoch, node; no incarnation and epoch 0 before any) and the runs, with the indexes the
+/// claims and the queries need. A store made before incarnations were recorded gets the columns added.
 /// </summary>
 internal static class RunStoreSchema
 {
@@ -18,6 +19,9 @@ internal static class RunStoreSchema
         "dispatch_runs_scheduled", "dispatch_runs_unfinished",
     ];
 
+    // The tables that gained an incarnation column after their first release.
+    private static readonly string[] IncarnationTables = ["dispatch_fence", "dispatch_runs"];
+
     // Every statement is idempotent, and the whole runs in one transaction under the schema's advisory lock (the one
     // Marten's migration holds too), so nodes starting together neither race each other nor Marten on a fresh schema.
     // A schema that has everything is left alone: even "create index if not exists" takes a lock on the table that
@@ -26,12 +30,17 @@ internal static class RunStoreSchema
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var present = new NpgsqlCommand(
-                         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
-                         "where n.nspname = @schema and c.relname = any(@names)", connection))
+                         "select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+                         "        where n.nspname = @schema and c.relname = any(@names))" +
+                         "     + (select count(*) from pg_attribute a join pg_class c on c.oid = a.attrelid " +
+                         "        join pg_namespace n on n.oid = c.relnamespace " +
+                         "        where n.nspname = @schema and c.relname = any(@tables) and a.attname = 'incarnation' and not a.attisdropped)",
+                         connection))
         {
             present.Parameters.AddWithValue("schema", schema);
             present.Parameters.AddWithValue("names", Relations);
-            if ((long)(await present.ExecuteScalarAsync(cancellationToken))! == Relations.Length)
+            present.Parameters.AddWithValue("tables", IncarnationTables);
+            if ((long)(await present.ExecuteScalarAsync(cancellationToken))! == Relations.Length + IncarnationTables.Length)
                 return;
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -57,8 +66,10 @@ internal static class RunStoreSchema
              epoch bigint not null,
              node text,
              taken_at timestamptz,
-             dispatching_since timestamptz
+             dispatching_since timestamptz,
+             incarnation text
          );
+         alter table {schema}.dispatch_fence add column if not exists incarnation text;
          insert into {schema}.dispatch_fence (id, epoch) values (1, 0) on conflict (id) do nothing;
 
          create table if not exists {schema}.dispatch_runs (
@@ -77,9 +88,11 @@ internal static class RunStoreSchema
              outcome text check (outcome in {RunRows.OutcomeCheck}),
              http_status integer,
              error text,
+             incarnation text,
              check ((kind = 'manual') = (trigger_id is not null)),
              check ((claimed_by is null) = (epoch is null))
          );
+         alter table {schema}.dispatch_runs add column if not exists incarnation text;
          create unique index if not exists dispatch_runs_occurrence
              on {schema}.dispatch_runs (job_id, scheduled_at) where kind <> 'manual';
          create unique index if not exists dispatch_runs_trigger

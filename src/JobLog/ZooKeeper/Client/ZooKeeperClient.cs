@@ -64,6 +64,7 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
     private Task _loop = Task.CompletedTask;
     private Task _sweeper = Task.CompletedTask;
     private int _serverIndex;
+    private TimeSpan? _refusedSince;
     private int _disposed;
 
     private ZooKeeperClient(ZooKeeperClientOptions options)
@@ -446,6 +447,12 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
             {
                 failures++;
                 LogConnectFailed(_logger, Describe(endpoint), failures, e.Message, e);
+                if (RefusedForLongerThanTheSession(e))
+                {
+                    Terminate(SessionState.Expired, () => new SessionExpiredException(
+                        null, "every server refused the session for longer than its timeout (an ensemble that lost its data?)"));
+                    break;
+                }
                 continue;
             }
             catch (Exception)
@@ -456,6 +463,7 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
             if (connection is null)
                 break;
             failures = 0;
+            _refusedSince = null;
             _current = connection;
             ConnectedServer = endpoint;
             if (_closeRequested || _closing.IsCancellationRequested)
@@ -477,6 +485,29 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
         }
 
         connected.TrySetCanceled();
+    }
+
+    /// <summary>
+    /// Whether the session must be taken as expired after this failed attempt. A server that takes the connection and
+    /// closes it without answering the handshake refuses the session: ZooKeeper does so, again and again, to a client
+    /// that has seen a later zxid than the server has, as after an ensemble was rebuilt from empty data directories. No
+    /// server hears from the session while every attempt is refused, so once that has lasted longer than the session
+    /// timeout the session has expired wherever it was known; saying so lets the owner start a new session rather than
+    /// knock forever. A server that is down or slow to answer (it may come back with its data and the session) does not
+    /// count, and any other kind of failure starts the count again.
+    /// </summary>
+    private bool RefusedForLongerThanTheSession(Exception failure)
+    {
+        if (SessionId == 0 || failure is not (EndOfStreamException or IOException))
+        {
+            _refusedSince = null;
+            return false;
+        }
+        var now = Uptime;
+        _refusedSince ??= now;
+        var timeoutMs = Volatile.Read(ref _negotiatedTimeoutMs);
+        var timeout = timeoutMs > 0 ? TimeSpan.FromMilliseconds(timeoutMs) : _options.SessionTimeout;
+        return now - _refusedSince.Value > timeout;
     }
 
     /// <summary>Opens a socket and runs the handshake; null when the server says the session is expired (now final).</summary>

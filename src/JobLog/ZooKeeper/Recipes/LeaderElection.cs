@@ -22,7 +22,10 @@ namespace JobLog.ZooKeeper.Recipes;
 /// <para>The epoch is the sequence of the candidate's own node: ZooKeeper numbers the children of the parent in
 /// creation order, so a candidate that joins later, and so any later leader, has a larger epoch, and the work of a
 /// deposed leader can be fenced by it. The counter is the parent's 32-bit cversion: after 2^31 creates under one
-/// parent it wraps negative and the order breaks, so give each election a parent of its own.</para>
+/// parent it wraps negative and the order breaks, so give each election a parent of its own. A parent made again
+/// starts counting at 0, so the view names the parent's incarnation too (<see cref="ElectionView.Incarnation"/>): its
+/// czxid, and its ctime, since an ensemble rebuilt from an empty data directory numbers transactions from the start
+/// again and may give the new parent the old one's czxid.</para>
 /// <para>A disconnected session may have expired without the candidate being told, so <see cref="SessionStateChanged"/>
 /// with Disconnected suspends leadership until a check on the reconnected session confirms it. An expired session's
 /// node is gone: the candidate is out, and its owner joins again with a new <see cref="LeaderElection"/> on the client
@@ -185,7 +188,7 @@ public sealed partial class LeaderElection
                     _sessionEnded = true;
                     _node = null;
                     _watched = null;
-                    _view = _view with { Role = ElectionRole.Out, Epoch = null };
+                    _view = _view with { Role = ElectionRole.Out, Epoch = null, Incarnation = null };
                     break;
             }
 
@@ -219,7 +222,7 @@ public sealed partial class LeaderElection
             {
                 _node = null;
                 _watched = null;
-                _view = _view with { Role = ElectionRole.Out, Epoch = null };
+                _view = _view with { Role = ElectionRole.Out, Epoch = null, Incarnation = null };
                 change = new ElectionChange(before, _view);
             }
 
@@ -237,7 +240,7 @@ public sealed partial class LeaderElection
     {
         while (true)
         {
-            var candidates = await ListAsync(cancellationToken).ConfigureAwait(false);
+            var (candidates, _) = await ListAsync(cancellationToken).ConfigureAwait(false);
             if (candidates.Count == 0)
                 return null;
             if (await ReadCandidateAsync(candidates[0], cancellationToken).ConfigureAwait(false) is { } leader)
@@ -262,9 +265,10 @@ public sealed partial class LeaderElection
         ElectionRole role;
         ElectedLeader? leader;
         string? watched = null;
+        string? incarnation;
         while (true)
         {
-            var candidates = await ListAsync(cancellationToken).ConfigureAwait(false);
+            (var candidates, incarnation) = await ListAsync(cancellationToken).ConfigureAwait(false);
             var own = candidates.FindIndex(c => c.Name == node);
             if (own < 0)
             {
@@ -314,7 +318,9 @@ public sealed partial class LeaderElection
                 if (role == ElectionRole.Out)
                     _node = null;
                 _watched = watched;
-                _view = new ElectionView(role, role == ElectionRole.Out ? null : ownSequence, leader);
+                _view = role == ElectionRole.Out
+                    ? new ElectionView(role, null, leader)
+                    : new ElectionView(role, ownSequence, leader, incarnation);
             }
             else
             {
@@ -329,8 +335,11 @@ public sealed partial class LeaderElection
         return change;
     }
 
-    /// <summary>The election children of the parent, lowest sequence first; none when the parent does not exist.</summary>
-    private async Task<List<(string Name, long Sequence)>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The election children of the parent, lowest sequence first, with the parent's incarnation (read in the same reply,
+    /// so it is the parent those children belong to); none and null when the parent does not exist.
+    /// </summary>
+    private async Task<(List<(string Name, long Sequence)> Candidates, string? Incarnation)> ListAsync(CancellationToken cancellationToken)
     {
         NodeChildren children;
         try
@@ -339,7 +348,7 @@ public sealed partial class LeaderElection
         }
         catch (NoNodeException)
         {
-            return [];
+            return ([], null);
         }
 
         var candidates = new List<(string Name, long Sequence)>(children.Children.Count);
@@ -350,8 +359,12 @@ public sealed partial class LeaderElection
         }
 
         candidates.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return candidates;
+        return (candidates, IncarnationOf(children.Stat));
     }
+
+    /// <summary>A parent znode's identity: its czxid and ctime (ms since the Unix epoch), in hex.</summary>
+    public static string IncarnationOf(Stat parent) =>
+        string.Create(CultureInfo.InvariantCulture, $"{parent.Czxid:x}-{parent.Ctime:x}");
 
     /// <summary>The candidate behind an election node, or null when the node went before it could be read.</summary>
     private async Task<ElectedLeader?> ReadCandidateAsync((string Name, long Sequence) candidate, CancellationToken cancellationToken)
@@ -373,7 +386,7 @@ public sealed partial class LeaderElection
     /// </summary>
     private async Task<string?> FindOwnNodeAsync(CancellationToken cancellationToken)
     {
-        var candidates = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var (candidates, _) = await ListAsync(cancellationToken).ConfigureAwait(false);
         var sessionId = _client.SessionId;
         var reads = candidates.Select(async c =>
         {

@@ -28,8 +28,14 @@ public sealed class DispatchingCluster : IAsyncDisposable
 
     public WebhookReceiver Receiver { get; }
 
+    /// <param name="zooKeeper">A ZooKeeper of the test's own instead of the servers' (one the test wipes, say).</param>
+    /// <param name="beforeStart">Runs once the cluster's schema and znode root are chosen, before any node starts.</param>
     public static async Task<DispatchingCluster> StartAsync(
-        ClusterServers servers, int size = 3, IReadOnlyDictionary<string, string>? settings = null)
+        ClusterServers servers,
+        int size = 3,
+        IReadOnlyDictionary<string, string>? settings = null,
+        string? zooKeeper = null,
+        Func<TestCluster, Task>? beforeStart = null)
     {
         var receiver = await WebhookReceiver.StartAsync();
         var environment = new Dictionary<string, string>
@@ -40,9 +46,12 @@ public sealed class DispatchingCluster : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
-        var cluster = TestCluster.Create(servers.Postgres.ConnectionString, servers.ZooKeeper.ConnectionString, size, settings: _ => environment);
+        var cluster = TestCluster.Create(
+            servers.Postgres.ConnectionString, zooKeeper ?? servers.ZooKeeper.ConnectionString, size, settings: _ => environment);
         try
         {
+            if (beforeStart is not null)
+                await beforeStart(cluster);
             await cluster.StartInOrderAsync();
         }
         catch

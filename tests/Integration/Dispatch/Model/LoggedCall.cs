@@ -28,11 +28,11 @@ public sealed record LoggedCall(
         var answer = this switch
         {
             { Failure: { } failure } => $"FAILED {failure.GetType().Name}: {failure.Message}",
-            { Fenced: { } fenced } => $"fenced ({fenced.Epoch} < {fenced.Fence})",
+            { Fenced: { } fenced } => $"fenced (the fence held {fenced.Fence})",
             { NoRun: true } => "no such run",
             { Claimed: { } claimed } => $"got [{string.Join(" ", claimed.Select(c => $"{StoreCommand.SlotName(c.Slot)}=run {c.RunId}"))}]",
             _ => (Won ? "yes" : "no") + (RunId is { } id ? $" (run {id})" : ""),
         };
-        return $"step {Step + 1} [{Start}..{End}] {Command} as {Caller.Node}@{Caller.Epoch}: {answer}";
+        return $"step {Step + 1} [{Start}..{End}] {Command} as {Caller}: {answer}";
     }
 }

@@ -1,10 +1,12 @@
 using FsCheck;
 using FsCheck.Fluent;
+using JobLog.Dispatch;
 
 namespace JobLog.Integration.Dispatch.Model;
 
 /// <summary>
-/// Programs of 2 or 3 would-be leaders with distinct epochs (the same node may appear twice, elected again). Every
+/// Programs of 2 or 3 would-be leaders with distinct leaderships: epochs of two elections, whose orders cannot be
+/// compared with each other's, and nodes without ZooKeeper (the same node may appear twice, elected again). Every
 /// command is valid in any state, so a failing program shrinks by dropping steps, by running a concurrent step one
 /// command after another, by simplifying commands and by using fewer leaders.
 /// </summary>
@@ -14,14 +16,20 @@ public static class StoreProgramArbitraries
 
     public static Arbitrary<StoreProgram> Programs() => Arb.From(Generator, Shrink);
 
+    private static readonly string[] Elections = ["election-a", "election-b"];
+
     public static Gen<StoreProgram> Generator { get; } =
         from count in Gen.Choose(2, 3)
         from epochs in Gen.Shuffle(Enumerable.Range(1, 6).ToArray())
         from nodes in Gen.ArrayOf(Gen.Elements("a", "b"), count)
+        // 0 and 1: the elections; 2: a node without ZooKeeper (epoch 0, an incarnation of its own).
+        from kinds in Gen.ArrayOf(Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(1)), (2, Gen.Constant(2))), count)
         from length in Gen.Sized(size => Gen.Choose(1, Math.Clamp(size, 1, MaxSteps)))
         from steps in Gen.ArrayOf(Step(count), length)
         select new StoreProgram(
-            [.. Enumerable.Range(0, count).Select(i => new WouldBeLeader(nodes[i], epochs[i]))],
+            [.. Enumerable.Range(0, count).Select(i => new WouldBeLeader(nodes[i], kinds[i] == 2
+                ? new DispatchFenceToken($"alone-{i}", 0)
+                : new DispatchFenceToken(Elections[kinds[i]], epochs[i])))],
             steps);
 
     public static IEnumerable<StoreProgram> Shrink(StoreProgram program)

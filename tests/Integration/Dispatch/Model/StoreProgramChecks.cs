@@ -14,7 +14,6 @@ public static class StoreProgramChecks
     public static IReadOnlyList<string> Violations(StoreProgram program, IReadOnlyList<LoggedCall> log, IReadOnlyList<RunRecord> rows)
     {
         var violations = new List<string>();
-        var live = program.Leaders[program.Live];
         var occurrenceRuns = rows.Where(r => r.Kind != RunKind.Manual).ToList();
 
         foreach (var failed in log.Where(c => c.Failure is not null))
@@ -34,7 +33,7 @@ public static class StoreProgramChecks
         {
             var callers = run.Select(c => c.Caller).Distinct().ToList();
             if (callers.Count > 1)
-                violations.Add($"run {run.Key} called by {string.Join(" and ", callers.Select(c => $"{c.Node}@{c.Epoch}"))}");
+                violations.Add($"run {run.Key} called by {string.Join(" and ", callers)}");
         }
 
         // Adoption takes only a run that never began a call and has no outcome.
@@ -45,34 +44,60 @@ public static class StoreProgramChecks
                 violations.Add($"adopted after {earlier}: {adopt}");
         }
 
-        // No write of an epoch below the fence succeeds once the take-over that raised it has returned.
+        // A fenced write succeeds only under the leadership the fence holds: its caller took over before it, and no other
+        // leadership took over after that and before it. A refusal is explained by a take-over the other way round.
+        // Calls that overlap in time may have run in either order, so only calls one after the other are judged.
         var takeOvers = Wins(log, StoreCommandKind.TakeOver).ToList();
-        foreach (var write in log.Where(c => FencedWrites.Contains(c.Command.Kind) && !c.NoRun && c.Fenced is null && c.Failure is null))
+        foreach (var write in log.Where(c => FencedWrites.Contains(c.Command.Kind) && c.Command.Kind != StoreCommandKind.TakeOver
+                                             && !c.NoRun && c.Fenced is null && c.Failure is null))
         {
-            if (takeOvers.FirstOrDefault(t => t.Caller.Epoch > write.Caller.Epoch && t.End < write.Start) is { } before)
-                violations.Add($"not refused: {write}, after {before}");
+            var own = takeOvers.Where(t => t.Caller == write.Caller && t.Start < write.End).ToList();
+            if (own.Count == 0)
+                violations.Add($"not refused although its leadership never took over: {write}");
+            else if (takeOvers.FirstOrDefault(o => o.Caller.Leadership != write.Caller.Leadership && o.End < write.Start
+                                                   && own.All(t => t.End < o.Start)) is { } after)
+                violations.Add($"not refused: {write}, after {after}");
         }
         foreach (var refused in log.Where(c => c.Fenced is not null))
         {
-            var (epoch, fence) = (refused.Fenced!.Epoch, refused.Fenced.Fence);
-            if (epoch != refused.Caller.Epoch || fence <= epoch
-                || !takeOvers.Any(t => t.Caller.Epoch == fence && t.Start < refused.End))
-                violations.Add($"refusal names epochs {epoch} < {fence} that no take-over explains: {refused}");
+            var fence = refused.Fenced!.Fence;
+            if (refused.Fenced.Token != refused.Caller.Leadership || fence.Holds(refused.Caller.Leadership))
+                violations.Add($"refusal names the wrong leadership or a fence that holds the caller's: {refused}");
+            if (refused.Command.Kind == StoreCommandKind.TakeOver && !fence.Supersedes(refused.Caller.Leadership))
+                violations.Add($"take-over refused though the fence holds no later epoch of its election: {refused}");
+            var raised = fence.Incarnation is null
+                ? !takeOvers.Any(t => t.End < refused.Start)
+                : takeOvers.Any(t => (t.Caller.Leadership.Incarnation, t.Caller.Leadership.Epoch) == (fence.Incarnation, fence.Epoch)
+                                     && t.Start < refused.End);
+            if (!raised)
+                violations.Add($"refusal names a fence ({fence}) that no take-over explains: {refused}");
+            // Its own take-over ended before the refusal began and no other leadership's took over meanwhile: the fence held it.
+            if (refused.Command.Kind != StoreCommandKind.TakeOver
+                && takeOvers.Any(t => t.Caller == refused.Caller && t.End < refused.Start
+                                      && !takeOvers.Any(o => o.Caller.Leadership != refused.Caller.Leadership && o.End > t.Start && o.Start < refused.End)))
+                violations.Add($"refused though its leadership held the fence: {refused}");
+        }
+        foreach (var takeOver in takeOvers)
+        {
+            var mine = takeOver.Caller.Leadership;
+            if (takeOvers.FirstOrDefault(o => o.Caller.Leadership.Incarnation == mine.Incarnation && o.Caller.Leadership.Epoch > mine.Epoch
+                                              && o.End < takeOver.Start
+                                              && !takeOvers.Any(x => x.Caller.Leadership.Incarnation != mine.Incarnation
+                                                                     && x.End > o.Start && x.Start < takeOver.End)) is { } later)
+                violations.Add($"take-over not refused: {takeOver}, after {later}");
         }
 
-        // The live leader is never fenced, and every occurrence or trigger it asks for ends up claimed by someone.
-        foreach (var call in log.Where(c => c.Caller == live && c.Command.Kind != StoreCommandKind.Trigger))
+        // Every occurrence or trigger a leader asked for and was not refused ends up claimed by someone.
+        foreach (var call in log.Where(c => c.Fenced is null && c.Failure is null && c.Command.Kind != StoreCommandKind.Trigger))
         {
-            if (call.Fenced is not null)
-                violations.Add($"live leader fenced: {call}");
             if (call.Command.Kind is StoreCommandKind.Claim or StoreCommandKind.Resolve)
             {
                 foreach (var slot in call.Command.Slots.Where(s => !occurrenceRuns.Any(r => (r.Job, r.ScheduledAt) == StoreProgramRun.OccurrenceOf(s))))
-                    violations.Add($"{StoreCommand.SlotName(slot)} asked for by the live leader is claimed by nobody: {call}");
+                    violations.Add($"{StoreCommand.SlotName(slot)} asked for by a leader that was not refused is claimed by nobody: {call}");
             }
             if (call is { Command.Kind: StoreCommandKind.ClaimTrigger, NoRun: false }
                 && rows.SingleOrDefault(r => r.Id == call.RunId) is { ClaimedBy: null })
-                violations.Add($"trigger asked for by the live leader is claimed by nobody: {call}");
+                violations.Add($"trigger asked for by a leader that was not refused is claimed by nobody: {call}");
         }
 
         // Every finished run has exactly one outcome: its resolution's or the first one recorded for its call.

@@ -36,7 +36,7 @@ public sealed class StoreProgramRun(IRunStore store, StoreProgram program)
     private async Task ExecuteAsync(int step, StoreCommand command)
     {
         var caller = program.Leaders[command.Leader];
-        var (node, epoch) = (caller.Node, caller.Epoch);
+        var (node, leadership) = (caller.Node, caller.Leadership);
         var now = T0.AddHours(1);
         long? runId = command.Kind is StoreCommandKind.Begin or StoreCommandKind.Complete or StoreCommandKind.Adopt or StoreCommandKind.ClaimTrigger
             ? _runs.TryGetValue(command.Slot, out var known) ? known : null
@@ -51,18 +51,18 @@ public sealed class StoreProgramRun(IRunStore store, StoreProgram program)
         {
             var call = command.Kind switch
             {
-                StoreCommandKind.TakeOver => await Done(store.TakeOverAsync(node, epoch, CancellationToken.None)),
+                StoreCommandKind.TakeOver => await Done(store.TakeOverAsync(node, leadership, CancellationToken.None)),
                 StoreCommandKind.Claim => Claimed(await store.ClaimAsync(
-                    Claims(command, command.Number % 2 == 0 ? RunKind.Scheduled : RunKind.CatchUp), node, epoch, now, CancellationToken.None)),
+                    Claims(command, command.Number % 2 == 0 ? RunKind.Scheduled : RunKind.CatchUp), node, leadership, now, CancellationToken.None)),
                 StoreCommandKind.Resolve => Claimed(await store.ResolveWithoutCallAsync(
                     Claims(command, RunKind.Scheduled),
                     new RunCompletion(StoreCommand.ResolveOutcomes[command.Number % StoreCommand.ResolveOutcomes.Length], now, null, "resolved"),
-                    node, epoch, CancellationToken.None)),
-                StoreCommandKind.Begin => Answer(await store.BeginAttemptAsync(runId!.Value, command.Number, node, epoch, now, CancellationToken.None), runId),
+                    node, leadership, CancellationToken.None)),
+                StoreCommandKind.Begin => Answer(await store.BeginAttemptAsync(runId!.Value, command.Number, node, leadership, now, CancellationToken.None), runId),
                 StoreCommandKind.Complete => Answer(await store.CompleteAsync(runId!.Value, new RunCompletion(
                     StoreCommand.CompleteOutcomes[command.Number % StoreCommand.CompleteOutcomes.Length], now, 200, null), CancellationToken.None), runId),
-                StoreCommandKind.Adopt => Answer(await store.AdoptAsync(runId!.Value, node, epoch, now, CancellationToken.None) is not null, runId),
-                StoreCommandKind.ClaimTrigger => Answer(await store.ClaimTriggerAsync(runId!.Value, node, epoch, now, CancellationToken.None) is not null, runId),
+                StoreCommandKind.Adopt => Answer(await store.AdoptAsync(runId!.Value, node, leadership, now, CancellationToken.None) is not null, runId),
+                StoreCommandKind.ClaimTrigger => Answer(await store.ClaimTriggerAsync(runId!.Value, node, leadership, now, CancellationToken.None) is not null, runId),
                 StoreCommandKind.Trigger => await TriggerAsync(command),
                 _ => throw new ArgumentOutOfRangeException(nameof(command)),
             };
