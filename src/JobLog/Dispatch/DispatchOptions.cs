@@ -49,6 +49,12 @@ public sealed class DispatchOptions
     /// <summary>Fault tests only: where the once-only markers of <see cref="CrashAt"/> are kept (shared by the nodes).</summary>
     public string? CrashMarkers { get; set; }
 
+    /// <summary>
+    /// Tests only: a simulated clock for the dispatcher (<c>Testing:ClockStart</c>, <c>ClockRate</c>, <c>ClockAnchor</c>;
+    /// see <see cref="DispatchTestingOptions"/>). Unset: the dispatcher uses the node's clock.
+    /// </summary>
+    public DispatchTestingOptions Testing { get; set; } = new();
+
     public TimeSpan TriggerPoll => TimeSpan.FromSeconds(TriggerPollSeconds);
 
     public TimeSpan LeadershipPoll => TimeSpan.FromSeconds(LeadershipPollSeconds);

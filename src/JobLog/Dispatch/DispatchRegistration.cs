@@ -4,6 +4,7 @@ using JobLog.Dispatch.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace JobLog.Dispatch;
 
@@ -19,6 +20,7 @@ public static class DispatchRegistration
         services.AddOptions<DispatchOptions>()
             .BindConfiguration(DispatchOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(options => options.Testing.IsValid(), DispatchTestingOptions.Rules)
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // The in-memory run store goes with the in-memory event store; a node on PostgreSQL keeps its runs there.
@@ -27,7 +29,9 @@ public static class DispatchRegistration
         services.AddJobLogDelivery();
         services.TryAddSingleton<IDispatchLeadership, ClusterDispatchLeadership>();
         services.AddSingleton<InFlightDeliveries>();
-        services.AddSingleton<LeaderDispatcher>();
+        // The dispatcher alone may run on a test's simulated clock; everything else keeps the node's.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LeaderDispatcher>(sp, SimulatedDispatchClock.For(
+            sp.GetRequiredService<IOptions<DispatchOptions>>().Value.Testing, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IDispatcherState>(sp => sp.GetRequiredService<LeaderDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<LeaderDispatcher>());
         return services;

@@ -30,12 +30,14 @@ public sealed class DispatchingCluster : IAsyncDisposable
 
     /// <param name="zooKeeper">A ZooKeeper of the test's own instead of the servers' (one the test wipes, say).</param>
     /// <param name="beforeStart">Runs once the cluster's schema and znode root are chosen, before any node starts.</param>
+    /// <param name="startNodes">False: the nodes are made but not started; the test starts them (<see cref="ClusterNode.StartAsync"/>).</param>
     public static async Task<DispatchingCluster> StartAsync(
         ClusterServers servers,
         int size = 3,
         IReadOnlyDictionary<string, string>? settings = null,
         string? zooKeeper = null,
-        Func<TestCluster, Task>? beforeStart = null)
+        Func<TestCluster, Task>? beforeStart = null,
+        bool startNodes = true)
     {
         var receiver = await WebhookReceiver.StartAsync();
         var environment = new Dictionary<string, string>
@@ -52,7 +54,8 @@ public sealed class DispatchingCluster : IAsyncDisposable
         {
             if (beforeStart is not null)
                 await beforeStart(cluster);
-            await cluster.StartInOrderAsync();
+            if (startNodes)
+                await cluster.StartInOrderAsync();
         }
         catch
         {
@@ -63,12 +66,20 @@ public sealed class DispatchingCluster : IAsyncDisposable
         return new DispatchingCluster(cluster, receiver);
     }
 
-    /// <summary>Creates a job firing on <paramref name="cron"/> at the receiver's path <c>/hook/{id}</c>, through <paramref name="node"/>.</summary>
-    public async Task<string> CreateJobAsync(ClusterNode node, string cron, string? id = null)
+    /// <summary>
+    /// Creates a job firing on <paramref name="cron"/> (in <paramref name="timeZone"/>, under <paramref name="policy"/> when
+    /// given) at the receiver's path <c>/hook/{id}</c>, through <paramref name="node"/>.
+    /// </summary>
+    public async Task<string> CreateJobAsync(
+        ClusterNode node, string cron, string? id = null, string? timeZone = null, JsonObject? policy = null)
     {
         id ??= Http.NewId();
         var job = Http.NewJob(id, cron: cron);
         job["target"] = new JsonObject { ["url"] = Receiver.Url($"/hook/{id}") };
+        if (timeZone is not null)
+            job["timeZone"] = timeZone;
+        if (policy is not null)
+            job["policy"] = policy;
         var response = await node.Http.PostAsJsonAsync("/jobs", job);
         await Http.Expect(response, HttpStatusCode.Created);
         return id;

@@ -1,31 +1,47 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using JobLog.Integration.Cluster;
 using JobLog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace JobLog.Integration.Dispatch.Cluster;
 
 /// <summary>Three nodes on real PostgreSQL and ZooKeeper dispatching to a loopback receiver while leaders die.</summary>
 [Collection(ClusterServers.Collection)]
-public sealed class LeaderFailoverDispatchTests(ClusterServers servers)
+public sealed class LeaderFailoverDispatchTests(ClusterServers servers, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = DispatchingCluster.Patience;
     private static readonly TimeSpan EverySecond = TimeSpan.FromSeconds(1);
 
+    // About a minute of dispatching with at least this many kills; never more than the most (a slow machine's cycles are long).
+    private static readonly TimeSpan AMinute = TimeSpan.FromSeconds(60);
+    private const int FewestKills = 3;
+    private const int MostKills = 6;
+
     [Fact]
-    public async Task Jobs_firing_every_second_through_leader_kills_are_delivered_once_per_occurrence_and_every_occurrence_has_one_run()
+    public async Task A_minute_of_leader_kills_delivers_no_occurrence_twice_and_handles_every_gap_by_its_misfire_policy()
     {
         await using var dispatching = await DispatchingCluster.StartAsync(servers);
         var cluster = dispatching.Cluster;
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-            ids.Add(await dispatching.CreateJobAsync(cluster.Nodes[i], "* * * * * *"));
+        var jobs = new Dictionary<string, string>();
+        var node = 0;
+        foreach (var misfire in new[] { "fireOnce", "skip", "fireAll" })
+        {
+            // fireAll starts a gap's catch-up runs at once; allow keeps the first occurrence after it from being skipped.
+            var policy = new JsonObject { ["misfire"] = misfire, ["concurrency"] = misfire == "fireAll" ? "allow" : "forbid" };
+            jobs[misfire] = await dispatching.CreateJobAsync(cluster.Nodes[node++], "* * * * * *", policy: policy);
+        }
+        var ids = jobs.Values.ToList();
         await Wait.Eventually(() => ids.All(id => dispatching.DeliveriesOf(id).Count >= 3), Patience, "every job delivered 3 times");
 
-        for (var kill = 0; kill < 2; kill++)
+        var dispatchingFor = Stopwatch.StartNew();
+        var kills = 0;
+        while (kills < FewestKills || (dispatchingFor.Elapsed < AMinute && kills < MostKills))
         {
             var leader = await cluster.LeaderAsync(Patience);
             await leader.KillAsync();
+            kills++;
             var killedAt = DateTimeOffset.UtcNow;
             var next = await cluster.LeaderAsync(Patience);
             Assert.NotEqual(leader, next);
@@ -33,8 +49,10 @@ public sealed class LeaderFailoverDispatchTests(ClusterServers servers)
             await Wait.Eventually(
                 () => ids.All(id => dispatching.DeliveriesOf(id).Count(d => d.ReceivedAt > killedAt + TestCluster.SessionTimeout) >= 2),
                 Patience, () => $"every job delivered again after {leader.Id} was killed");
+            output.WriteLine($"kill {kills}: {leader.Id} at {killedAt:O}, {next.Id} leads");
             await leader.StartAsync();
         }
+        output.WriteLine($"{kills} kills in {dispatchingFor.Elapsed}");
 
         var live = await cluster.LeaderAsync(Patience);
         var pausedAt = new Dictionary<string, DateTimeOffset>();
@@ -42,16 +60,44 @@ public sealed class LeaderFailoverDispatchTests(ClusterServers servers)
             pausedAt[id] = await DispatchingCluster.PauseAsync(live, id);
         var runs = await DispatchingCluster.SettledRunsAsync(live, ids);
 
-        foreach (var id in ids)
+        var gaps = new Dictionary<string, IReadOnlyList<LeaderGap>>();
+        foreach (var (misfire, id) in jobs)
         {
             // Occurrences up to the pause are owed; the last second before it may still have been decided either way.
             dispatching.AssertAccounted(id, runs[id], pausedAt[id] - EverySecond, EverySecond);
+            gaps[misfire] = LeaderGap.Find(id, runs[id]);
+            var described = $"{misfire} job {id}, gaps: {string.Join("; ", gaps[misfire])}";
+            output.WriteLine(described);
+            // kill -9 leaves the session to expire: seconds of per-second occurrences nobody dispatches.
+            Assert.True(gaps[misfire].Count >= kills, $"{kills} kills, fewer gaps: {described}");
+            foreach (var gap in gaps[misfire])
+            {
+                Assert.True(gap.Missed.Count >= 2, $"a gap of fewer than 2 occurrences: {gap}; {described}");
+                var catchUps = gap.Missed.Where(r => LeaderGap.Kind(r) == "catchUp").ToList();
+                Assert.All(catchUps, r => Assert.Equal("succeeded", LeaderGap.Outcome(r)));
+                var misfired = gap.Missed.Where(r => LeaderGap.Outcome(r) == "misfired").ToList();
+                switch (misfire)
+                {
+                    case "fireOnce":
+                        // The catch-up window (3600 s) covers every gap: its latest occurrence runs, the others are recorded.
+                        Assert.True(catchUps.Count == 1 && LeaderGap.ScheduledAt(catchUps[0]) == gap.Last && misfired.Count == gap.Missed.Count - 1,
+                            $"fireOnce: not exactly the latest occurrence caught up, the rest misfired: {gap}: {string.Join(", ", gap.Missed)}");
+                        break;
+                    case "skip":
+                        Assert.True(catchUps.Count == 0 && misfired.Count == gap.Missed.Count,
+                            $"skip: not every occurrence misfired: {gap}: {string.Join(", ", gap.Missed)}");
+                        break;
+                    default:
+                        Assert.True(misfired.Count == 0 && catchUps.Count == gap.Missed.Count,
+                            $"fireAll: not every occurrence caught up: {gap}: {string.Join(", ", gap.Missed)}");
+                        break;
+                }
+            }
         }
-        var kinds = runs.Values.SelectMany(r => r).Select(r => r.GetProperty("kind").GetString()).ToHashSet();
-        var outcomes = runs.Values.SelectMany(r => r).Select(r => r.GetProperty("outcome").GetString()).ToHashSet();
-        // Each kill leaves a gap of about a session timeout: fireOnce runs its latest occurrence and records the rest.
-        Assert.Contains("catchUp", kinds);
-        Assert.Contains("misfired", outcomes);
+        // A leader's absence is the same for every job: the gaps lie between the same terms and span the same occurrences.
+        var spans = gaps.ToDictionary(g => g.Key, g => string.Join("; ", g.Value.Select(gap => $"{gap.Before} -> {gap.After}: {gap.First:O}..{gap.Last:O}")));
+        Assert.True(spans.Values.Distinct().Count() == 1,
+            "the jobs' gaps differ: " + string.Join(Environment.NewLine, spans.Select(s => $"{s.Key}: {s.Value}")));
     }
 
     [Fact]
