@@ -38,7 +38,7 @@ public sealed class ApiBench : IBenchSuite
         {
             BaseAddress = server.BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
-        };
+        }.Authorize();
         using var apiDocuments = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, "bench");
         using var peerDocuments = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, "bench_peer");
         var apiStore = new MartenJobEventStore(apiDocuments);

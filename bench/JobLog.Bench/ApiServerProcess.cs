@@ -51,6 +51,8 @@ public sealed class ApiServerProcess : IAsyncDisposable
         start.Environment["JOBLOG_NODE_ID"] = "bench-node";
         start.Environment["JobLog__Schema"] = schema;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in BenchKey.Environment)
+            start.Environment[name] = value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");

@@ -203,7 +203,7 @@ public sealed class ClusterBench : IBenchSuite
             var digests = new List<string>();
             foreach (var node in nodes)
             {
-                using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+                using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }.Authorize();
                 digests.Add((await http.GetFromJsonAsync<JsonElement>("/cluster", ct)).GetProperty("digest").GetString()!);
             }
             if (digests.Distinct().Count() == 1)

@@ -46,7 +46,7 @@ public sealed class JobLogDispatchCluster : IAsyncDisposable
     /// <summary>Creates the workload's jobs through <c>POST /jobs</c>, spread over the nodes, each pointed at <paramref name="target"/>.</summary>
     public async Task CreateJobsAsync(DispatchWorkload workload, Uri target, CancellationToken ct)
     {
-        var clients = Live.Select(n => new HttpClient { BaseAddress = n.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        var clients = Live.Select(n => new HttpClient { BaseAddress = n.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }.Authorize()).ToArray();
         try
         {
             await Parallel.ForEachAsync(
@@ -141,7 +141,7 @@ public sealed class JobLogDispatchCluster : IAsyncDisposable
 
     private static async Task<JsonElement> ClusterAsync(ApiServerProcess node, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) }.Authorize();
         return await http.GetFromJsonAsync<JsonElement>("/cluster", ct);
     }
 }

@@ -11,7 +11,7 @@ namespace JobLog.Bench;
 /// </summary>
 public sealed class ToggleWriter(Uri node, int jobs) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = node, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromSeconds(30) }.Authorize();
     private readonly Dictionary<int, (long Version, bool Enabled)> _known = [];
     private int _turn;
 

@@ -1,5 +1,6 @@
 using JobLog.Api;
 using JobLog.Api.Api;
+using JobLog.Api.Auth;
 using JobLog.Api.Connections;
 using JobLog.Cluster;
 using JobLog.Commands;
@@ -12,13 +13,15 @@ var configuration = builder.Configuration;
 
 // Polly reports every execution at Information; on the request path that is noise and measurable cost.
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+builder.Configuration.AddJobLogKeysFile();
 
 builder.Services
     .AddJobLogStore(configuration)
     .AddJobLogNode(configuration)
     .AddJobLogCommands()
     .AddJobLogCluster(configuration)
-    .AddJobLogDispatch(configuration);
+    .AddJobLogDispatch(configuration)
+    .AddJobLogAuth();
 
 builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -36,9 +39,10 @@ var app = builder.Build();
 app.UseConnectionActivity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseJobLogAuth();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
-app.MapOpenApi();
+app.MapOpenApi().RequireAuthorization(AuthPolicies.OpenApi);
 app.MapJobsApi();
 app.MapEventsApi();
 app.MapRunsApi();

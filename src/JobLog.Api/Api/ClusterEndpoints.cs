@@ -1,3 +1,4 @@
+using JobLog.Api.Auth;
 using JobLog.Cluster;
 using JobLog.Dispatch.Leader;
 using JobLog.Node;
@@ -11,7 +12,7 @@ public static class ClusterEndpoints
 {
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/cluster").WithTags("Cluster").MapGet("", GetCluster)
+        app.MapGroup("/cluster").WithTags("Cluster").RequireAuthorization(AuthPolicies.Viewer).MapGet("", GetCluster)
             .WithName(nameof(GetCluster))
             .WithSummary("Leader and epoch, members and how far each has applied, and this node's applied sequence, job count and "
                          + "schedule digest (equal digests: identical schedules). stale: ZooKeeper is not connected or the store failed.");

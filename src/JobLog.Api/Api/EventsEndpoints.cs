@@ -1,3 +1,4 @@
+using JobLog.Api.Auth;
 using JobLog.Model;
 using JobLog.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ public static class EventsEndpoints
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/events").WithTags("Events").MapGet("", GetEvents)
+        app.MapGroup("/events").WithTags("Events").RequireAuthorization(AuthPolicies.Viewer).MapGet("", GetEvents)
             .WithName(nameof(GetEvents))
             .WithSummary("The audit feed in sequence order: after=<sequence> (default 0), limit 1-1000 (default 100); next is the after of the next page.")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -10,7 +10,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("").WithTags("Health");
+        var health = app.MapGroup("").WithTags("Health").AllowAnonymous();
         health.MapGet("/healthz", GetLiveness).WithName(nameof(GetLiveness)).WithSummary("200 while the process runs.");
         health.MapGet("/readyz", GetReadiness)
             .WithName(nameof(GetReadiness))

@@ -1,3 +1,4 @@
+using JobLog.Api.Auth;
 using JobLog.Node;
 using JobLog.Commands;
 using JobLog.Model;
@@ -14,8 +15,11 @@ public static class JobsEndpoints
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapPost("", CreateJob)
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(AuthPolicies.Viewer);
+        var changes = app.MapGroup("/jobs").WithTags("Jobs")
+            .RequireAuthorization(AuthPolicies.Editor)
+            .RequireRateLimiting(AuthPolicies.Writes);
+        changes.MapPost("", CreateJob)
             .Accepts<CreateJobRequest>(JsonContentType.Expected)
             .WithName(nameof(CreateJob))
             .WithSummary("Add a job; its id is generated when absent. An id that was ever used (even deleted) is 409.")
@@ -40,13 +44,13 @@ public static class JobsEndpoints
             .WithSummary("Every event of the job in version order.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        MapChange(jobs.MapPut("/{id}", UpdateJob).Accepts<UpdateJobRequest>(JsonContentType.Expected), nameof(UpdateJob),
+        MapChange(changes.MapPut("/{id}", UpdateJob).Accepts<UpdateJobRequest>(JsonContentType.Expected), nameof(UpdateJob),
             "Replace the definition (name, cron, timeZone, target, policy). The job as GET returns it is accepted: id must be the "
             + "path's and read-only fields (enabled, status, version, createdAt, updatedAt) must equal the job's at If-Match.");
-        MapChange(WithReason(jobs.MapPost("/{id}/pause", PauseJob)), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
-        MapChange(WithReason(jobs.MapPost("/{id}/resume", ResumeJob)), nameof(ResumeJob), "Resume a paused job.");
-        MapChange(WithReason(jobs.MapDelete("/{id}", DeleteJob)), nameof(DeleteJob), "Soft delete: history stays readable and the job can be restored.");
-        MapChange(WithReason(jobs.MapPost("/{id}/restore", RestoreJob)), nameof(RestoreJob), "Restore a deleted job.");
+        MapChange(WithReason(changes.MapPost("/{id}/pause", PauseJob)), nameof(PauseJob), "Pause: the job stays defined but does not fire.");
+        MapChange(WithReason(changes.MapPost("/{id}/resume", ResumeJob)), nameof(ResumeJob), "Resume a paused job.");
+        MapChange(WithReason(changes.MapDelete("/{id}", DeleteJob)), nameof(DeleteJob), "Soft delete: history stays readable and the job can be restored.");
+        MapChange(WithReason(changes.MapPost("/{id}/restore", RestoreJob)), nameof(RestoreJob), "Restore a deleted job.");
         return app;
     }
 
@@ -55,7 +59,7 @@ public static class JobsEndpoints
 
     private static void MapChange(RouteHandlerBuilder route, string name, string summary) => route
         .WithName(name)
-        .WithSummary(summary + " Requires If-Match: \"<version>\"; optional X-Actor header and {reason} body.")
+        .WithSummary(summary + " Requires If-Match: \"<version>\" and an optional {reason} body; the actor recorded is the caller's identity.")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
@@ -77,10 +81,10 @@ public static class JobsEndpoints
         var body = read.Value!;
         var errors = new List<FieldError>();
         var id = body.Id is null ? JobRequests.NewId() : JobRequests.ToId(body.Id, "id", errors);
-        var actor = RequestInputs.ReadActor(request, errors);
         var definition = JobRequests.ToDefinition(body.Name, body.Cron, body.TimeZone, body.Target, body.Policy, errors);
-        if (errors.Count > 0 || id is not { } job || definition is null || actor is null)
+        if (errors.Count > 0 || id is not { } job || definition is null)
             return Problems.Validation(errors);
+        var actor = AuthenticatedActor.Of(request.HttpContext.User);
 
         var result = await jobs.AddAsync(job, definition, body.Enabled ?? true, actor, cancellationToken);
         if (result is JobChanged changed)
@@ -252,11 +256,10 @@ public static class JobsEndpoints
             return Problems.PreconditionRequired();
         if (expected.IsMalformed)
             return Problems.Field("If-Match", "must be one strong ETag with the job's version, such as \"3\".");
-        var actor = RequestInputs.ReadActor(request, errors);
-        if (errors.Count > 0 || actor is null)
+        if (errors.Count > 0)
             return Problems.Validation(errors);
 
-        var result = await run(job, expected.Version, actor);
+        var result = await run(job, expected.Version, AuthenticatedActor.Of(request.HttpContext.User));
         if (result is JobChanged changed)
         {
             SetETag(response, changed.State.Version);

@@ -23,6 +23,9 @@ public static class ProblemTypes
     public const string HeadersTooLarge = Base + "headers-too-large";
     public const string NotAcceptable = Base + "not-acceptable";
     public const string Conflict = Base + "conflict";
+    public const string Unauthenticated = Base + "unauthenticated";
+    public const string Forbidden = Base + "forbidden";
+    public const string TooManyRequests = Base + "too-many-requests";
     public const string StoreUnavailable = Base + "store-unavailable";
     public const string NotReady = Base + "not-ready";
     public const string HttpVersionNotSupported = Base + "http-version-not-supported";
@@ -35,6 +38,8 @@ public static class ProblemTypes
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status400BadRequest => BadRequest,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status406NotAcceptable => NotAcceptable,
@@ -46,6 +51,7 @@ public static class ProblemTypes
         StatusCodes.Status414UriTooLong => UriTooLong,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status428PreconditionRequired => PreconditionRequired,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status431RequestHeaderFieldsTooLarge => HeadersTooLarge,
         >= 400 and < 500 => BadRequest,
         StatusCodes.Status503ServiceUnavailable => StoreUnavailable,

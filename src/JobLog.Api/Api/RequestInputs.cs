@@ -6,8 +6,6 @@ namespace JobLog.Api.Api;
 /// <summary>Reads and checks the headers and query values the contract gives meaning to.</summary>
 public static class RequestInputs
 {
-    public const string ActorHeader = "X-Actor";
-
     private static readonly string[] InstantFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -41,23 +39,6 @@ public static class RequestInputs
 
     /// <summary>The strong ETag the API issues for a job version.</summary>
     public static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-
-    public static string? ReadActor(HttpRequest request, List<FieldError> errors)
-    {
-        var values = request.Headers[ActorHeader];
-        if (values.Count == 0)
-            return Provenance.AnonymousActor;
-        var actor = values.Count == 1 ? values[0] : null;
-        if (string.IsNullOrWhiteSpace(actor))
-            errors.Add(new FieldError(ActorHeader, "must be one non-blank value."));
-        else if (actor.Length > ApiLimits.MaxActorLength)
-            errors.Add(new FieldError(ActorHeader, $"must be at most {ApiLimits.MaxActorLength} characters."));
-        else if (actor.Any(char.IsControl))
-            errors.Add(new FieldError(ActorHeader, "must not contain control characters."));
-        else
-            return actor;
-        return null;
-    }
 
     public static string? ReadReason(ChangeRequest? body, List<FieldError> errors)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using JobLog.Api.Auth;
 using JobLog.Dispatch;
 using JobLog.Model;
 using JobLog.Node;
@@ -16,14 +17,17 @@ public static class RunsEndpoints
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/jobs").WithTags("Runs");
+        var jobs = app.MapGroup("/jobs").WithTags("Runs").RequireAuthorization(AuthPolicies.Viewer);
         jobs.MapGet("/{id}/runs", ListJobRuns)
             .WithName(nameof(ListJobRuns))
             .WithSummary("The job's runs, newest first: limit 1-1000 (default 50), before=<run id> (the next of the previous page).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        jobs.MapPost("/{id}/trigger", TriggerJob)
+        var triggers = app.MapGroup("/jobs").WithTags("Runs")
+            .RequireAuthorization(AuthPolicies.Editor)
+            .RequireRateLimiting(AuthPolicies.Writes);
+        triggers.MapPost("/{id}/trigger", TriggerJob)
             .WithName(nameof(TriggerJob))
             .WithSummary("Run the job once now (no If-Match): 202 with the run, dispatched by the leader. A paused job may be "
                          + "triggered; a deleted one is 409.")
@@ -31,7 +35,7 @@ public static class RunsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        var runs = app.MapGroup("/runs").WithTags("Runs");
+        var runs = app.MapGroup("/runs").WithTags("Runs").RequireAuthorization(AuthPolicies.Viewer);
         runs.MapGet("", ListRuns)
             .WithName(nameof(ListRuns))
             .WithSummary("Every job's runs, newest first: since=<ISO-8601> (scheduled at or after), outcome=succeeded|failed|"

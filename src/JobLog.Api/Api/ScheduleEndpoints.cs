@@ -1,3 +1,4 @@
+using JobLog.Api.Auth;
 using JobLog.Dispatch;
 using JobLog.Dispatch.Leader;
 using JobLog.Node;
@@ -12,7 +13,7 @@ public static class ScheduleEndpoints
 {
     public static IEndpointRouteBuilder MapScheduleApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/schedule").WithTags("Schedule").MapGet("", GetSchedule)
+        app.MapGroup("/schedule").WithTags("Schedule").RequireAuthorization(AuthPolicies.Viewer).MapGet("", GetSchedule)
             .WithName(nameof(GetSchedule))
             .WithSummary("The next count (1-1000, default 10) firings strictly after from (ISO-8601, default now).")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -32,6 +32,9 @@ public static class StatusProblems
     {
         StatusCodes.Status400BadRequest => ("The request could not be read.",
             "The request is not well-formed HTTP: its request line, headers or body framing are invalid.", null),
+        StatusCodes.Status401Unauthorized => ("Authentication is required.",
+            "This endpoint needs a credential: send Authorization: Bearer <API key or token>.", "Authorization"),
+        StatusCodes.Status403Forbidden => ("Your role does not allow this.", "The authenticated identity's role does not allow this request.", null),
         StatusCodes.Status404NotFound => ("Not found.", "There is no resource at this path.", null),
         StatusCodes.Status405MethodNotAllowed => ("The method is not allowed.",
             "This resource does not support the request's method; the Allow header lists the ones it does.", null),
@@ -46,6 +49,7 @@ public static class StatusProblems
             "The request line is longer than the server accepts.", null),
         StatusCodes.Status415UnsupportedMediaType => ("The request body's media type is not supported.",
             Problems.UnsupportedMediaTypeDetail, "Content-Type"),
+        StatusCodes.Status429TooManyRequests => ("Too many requests.", "Too many requests; retry after the time in Retry-After.", null),
         StatusCodes.Status431RequestHeaderFieldsTooLarge => ("The request headers are too large.",
             "The request's headers are larger than the server accepts.", null),
         >= 400 and < 500 => ("The request was refused.", "The request cannot be served as it was sent.", null),

@@ -42,6 +42,21 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
         return ClientOptions.BaseAddress;
     }
 
+    /// <summary>A client that sends no credential at all.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    /// <summary>Every client of the host sends the admin test key unless the test sets another.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = TestKeys.Admin.Bearer;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -53,7 +68,7 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
             ["JobLog:CatchUp:ReconcileInterval"] = "00:00:01",
             ["JobLog:CatchUp:RetryDelay"] = "00:00:00.200",
             ["JobLog:Store:CallTimeout"] = "00:00:15",
-        }).AddInMemoryCollection(Settings));
+        }).AddInMemoryCollection(TestKeys.Settings).AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (services is not null)
             builder.ConfigureTestServices(services);

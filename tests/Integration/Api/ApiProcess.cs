@@ -32,20 +32,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int port, TimeSpan readyWithin)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "JobLog.Api.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var process = Process.Start(StartInfo(environment, $"http://127.0.0.1:{port}"))
+                      ?? throw new InvalidOperationException("dotnet did not start.");
         var api = new ApiProcess(process, port);
 
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -72,6 +60,45 @@ public sealed class ApiProcess : IAsyncDisposable
             throw;
         }
         return api;
+    }
+
+    /// <summary>Runs the API listening on <paramref name="urls"/> until it ends by itself; for a node that must refuse to start.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        IReadOnlyDictionary<string, string> environment, string urls, TimeSpan within)
+    {
+        var process = Process.Start(StartInfo(environment, urls)) ?? throw new InvalidOperationException("dotnet did not start.");
+        await using var api = new ApiProcess(process, 0);
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"JobLog.Api on {urls} still runs after {within}: {api.Output}");
+        }
+        // The exit is seen before the last lines of output; waiting again without a timeout drains them.
+        process.WaitForExit();
+        return (process.ExitCode, api.Output);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string urls)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "JobLog.Api.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(urls);
+        foreach (var (name, value) in Fixtures.TestKeys.Environment)
+            start.Environment[name] = value;
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        return start;
     }
 
     public static int FreePort()

@@ -36,7 +36,7 @@ public sealed class BodyLimitTests(PostgresFixture postgres, KestrelApiFixture n
         var id = NewId();
         var body = JobBodyOfExactly(id, size);
 
-        var head = "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        var head = "POST /jobs HTTP/1.1\r\nHost: x\r\n" + TestKeys.Admin.HeaderLine + "Content-Type: application/json\r\n"
                    + (framing == "chunked" ? "Transfer-Encoding: chunked\r\n\r\n" : $"Content-Length: {body.Length}\r\n\r\n");
         var request = Encoding.ASCII.GetBytes(head).Concat(framing == "chunked" ? Chunked(body, chunkSize) : body).ToArray();
         var response = await RawHttp.ExchangeAsync(address, request);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using JobLog.Integration.Fixtures;
 using Xunit;
 
 namespace JobLog.Integration.Api;
@@ -22,15 +23,15 @@ public static class Http
     public static string NewId() => $"job-{Guid.NewGuid():N}"[..24];
 
     public static Task<HttpResponseMessage> Send(
-        this HttpClient client, HttpMethod method, string path, string? body = null, string? ifMatch = null, string? actor = null)
+        this HttpClient client, HttpMethod method, string path, string? body = null, string? ifMatch = null, TestKey? key = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is not null)
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         if (ifMatch is not null)
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        if (actor is not null)
-            request.Headers.TryAddWithoutValidation("X-Actor", actor);
+        if (key is not null)
+            request.Headers.Authorization = key.Bearer;
         return client.SendAsync(request);
     }
 

@@ -102,7 +102,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
             ["target"] = new JsonObject { ["url"] = "https://example.test/v2", ["method"] = "PATCH" },
         };
 
-        var response = await _client.Send(HttpMethod.Put, $"/jobs/{id}", Serialize(update), "\"1\"", "alice");
+        var response = await _client.Send(HttpMethod.Put, $"/jobs/{id}", Serialize(update), "\"1\"");
 
         await Expect(response, HttpStatusCode.OK);
         Assert.Equal("\"2\"", ETag(response));
@@ -120,7 +120,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         var id = NewId();
         await _client.CreateJob(id);
 
-        var paused = await _client.Send(HttpMethod.Post, $"/jobs/{id}/pause", """{"reason":"maintenance"}""", "\"1\"", "ops");
+        var paused = await _client.Send(HttpMethod.Post, $"/jobs/{id}/pause", """{"reason":"maintenance"}""", "\"1\"", TestKeys.Ops);
         await Expect(paused, HttpStatusCode.OK);
         Assert.False((bool?)(await Json(paused))["enabled"]);
         var resumed = await _client.Send(HttpMethod.Post, $"/jobs/{id}/resume", null, "\"2\"");
@@ -129,9 +129,9 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         Assert.Equal("\"3\"", ETag(resumed));
 
         var history = await JsonArray(await _client.GetAsync($"/jobs/{id}/history"));
-        Assert.Equal("ops", (string?)history[1]!["actor"]);
+        Assert.Equal(TestKeys.Ops.Name, (string?)history[1]!["actor"]);
         Assert.Equal("maintenance", (string?)history[1]!["reason"]);
-        Assert.Equal("anonymous", (string?)history[2]!["actor"]);
+        Assert.Equal(TestKeys.Admin.Name, (string?)history[2]!["actor"]);
         Assert.Equal("test-node", (string?)history[2]!["node"]);
     }
 
@@ -308,7 +308,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         var b = NewId();
         await _client.CreateJob(a);
         await _client.CreateJob(b);
-        await _client.Send(HttpMethod.Post, $"/jobs/{a}/pause", null, "\"1\"", "carol");
+        await _client.Send(HttpMethod.Post, $"/jobs/{a}/pause", null, "\"1\"", TestKeys.Editor);
 
         var page = await Json(await _client.GetAsync($"/events?after={start}&limit=10"));
 
@@ -318,7 +318,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         var sequences = items.Select(e => (long)e!["sequence"]!).ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences[^1], (long?)page["next"]);
-        Assert.Equal("carol", (string?)items[2]!["actor"]);
+        Assert.Equal(TestKeys.Editor.Name, (string?)items[2]!["actor"]);
         var empty = await Json(await _client.GetAsync($"/events?after={sequences[^1]}"));
         Assert.Empty(empty["items"]!.AsArray());
         Assert.Equal(sequences[^1], (long?)empty["next"]);

@@ -27,10 +27,10 @@ public sealed class RestartTests(PostgresFixture postgres)
 
         await using (var first = await ApiProcess.StartAsync(environment, port, Startup))
         {
-            using var client = new HttpClient { BaseAddress = first.BaseAddress };
+            using var client = TestKeys.Client(first.BaseAddress);
             foreach (var id in ids)
                 await client.CreateJob(id);
-            await Expect(await client.Send(HttpMethod.Post, $"/jobs/{ids[1]}/pause", null, "\"1\"", "ops"), HttpStatusCode.OK);
+            await Expect(await client.Send(HttpMethod.Post, $"/jobs/{ids[1]}/pause", null, "\"1\"", TestKeys.Ops), HttpStatusCode.OK);
             await Expect(await client.Send(HttpMethod.Delete, $"/jobs/{ids[2]}", null, "\"1\""), HttpStatusCode.OK);
             foreach (var id in ids)
                 before.Add(await client.GetStringAsync($"/jobs/{id}"));
@@ -38,7 +38,7 @@ public sealed class RestartTests(PostgresFixture postgres)
         }
 
         await using var second = await ApiProcess.StartAsync(environment, port, Startup);
-        using var again = new HttpClient { BaseAddress = second.BaseAddress };
+        using var again = TestKeys.Client(second.BaseAddress);
         var after = new List<string>();
         foreach (var id in ids)
             after.Add(await again.GetStringAsync($"/jobs/{id}"));
@@ -48,7 +48,7 @@ public sealed class RestartTests(PostgresFixture postgres)
         Assert.Equal([true, false, true], listed.Items.Select(j => j.Enabled));
         Assert.Equal(["active", "active", "deleted"], listed.Items.Select(j => j.Status));
         var history = await JsonArray(await again.GetAsync($"/jobs/{ids[1]}/history"));
-        Assert.Equal("ops", (string?)history[1]!["actor"]);
+        Assert.Equal(TestKeys.Ops.Name, (string?)history[1]!["actor"]);
         Assert.Equal("restart-node", (string?)history[1]!["node"]);
     }
 

@@ -50,7 +50,8 @@ public sealed class ServerAnswerTests(PostgresFixture postgres, KestrelApiFixtur
         await using var http = await RawHttp.ConnectAsync(address);
 
         await http.SendAsync(Encoding.ASCII.GetBytes(
-            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /jobs HTTP/1.1\r\nHost: x\r\nBroken\r\n\r\n"));
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n" + TestKeys.Admin.HeaderLine
+            + "\r\nGET /jobs HTTP/1.1\r\nHost: x\r\nBroken\r\n\r\n"));
 
         var healthy = await http.ReadResponseAsync();
         Assert.Equal(200, healthy.Status);
@@ -68,7 +69,8 @@ public sealed class ServerAnswerTests(PostgresFixture postgres, KestrelApiFixtur
         var address = await node.StartAsync(postgres);
 
         var response = await RawHttp.ExchangeAsync(address,
-            "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+            "POST /jobs HTTP/1.1\r\nHost: x\r\n" + TestKeys.Admin.HeaderLine
+            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
 
         var problem = AssertProblem(response, 400, "bad-request");
         Assert.Equal("body", (string?)problem["field"]);

@@ -28,7 +28,7 @@ public sealed class StalledRequestTests(PostgresFixture postgres, ImpatientKestr
         await using var http = await RawHttp.ConnectAsync(address);
 
         await http.SendAsync(Encoding.ASCII.GetBytes(
-            "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"name\":\"cut short\","));
+            "POST /jobs HTTP/1.1\r\nHost: x\r\n" + TestKeys.Admin.HeaderLine + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"name\":\"cut short\","));
 
         ServerAnswerTests.AssertProblem(await http.ReadResponseAsync(), 408, "request-timeout");
         Assert.Equal(before, await client.LastSequence());

@@ -19,7 +19,7 @@ public sealed class ClusterNode : IAsyncDisposable
         Port = port;
         SessionFile = sessionFile;
         _environment = environment;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(15) };
+        Http = Fixtures.TestKeys.Client(new Uri($"http://127.0.0.1:{port}"), timeout: TimeSpan.FromSeconds(15));
     }
 
     public string Id { get; }

@@ -96,7 +96,7 @@ public sealed class WriteLoad : IAsyncDisposable
         HttpResponseMessage response;
         try
         {
-            response = await node.Http.Send(method, path, body, ifMatch, "load");
+            response = await node.Http.Send(method, path, body, ifMatch);
         }
         catch (Exception e) when (IsNoAnswer(e))
         {

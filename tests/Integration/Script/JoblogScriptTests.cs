@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
@@ -53,6 +54,7 @@ public sealed partial class JoblogScriptTests(RunningScriptCluster running) : IC
     public async Task Nodes_started_from_another_directory_run_with_their_own_settings()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{running.NodePort}") };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", running.AdminKey);
         for (var i = 0; i < 5; i++)
             (await http.GetAsync("/jobs")).EnsureSuccessStatusCode();
 
@@ -60,6 +62,71 @@ public sealed partial class JoblogScriptTests(RunningScriptCluster running) : IC
         Assert.Contains("Schedule loaded", log);
         // appsettings.json sets Microsoft.AspNetCore to Warning: a node that missed it logs every request at Information.
         Assert.DoesNotContain("Request starting", log);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Up_makes_an_admin_key_readable_by_its_owner_only_and_says_how_to_send_it()
+    {
+        var file = Path.Combine(running.Script.StateDirectory, "admin.key");
+        var key = running.AdminKey;
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Matches("^jl_[A-Za-z0-9_-]{43}$", key);
+        Assert.Contains(key, running.Up.Output);
+        Assert.Contains("export JOBLOG_KEY=", running.Up.Output);
+        Assert.Contains("Authorization: Bearer $JOBLOG_KEY", running.Up.Output);
+        // The nodes' settings hold the key's hash, never the key.
+        Assert.DoesNotContain(key, File.ReadAllText(Path.Combine(running.Script.StateDirectory, "auth", "api-keys.json")));
+        using var http = NodeClient(key);
+        var created = await http.PostAsync("/jobs", JsonContent.Create(Api.Http.NewJob(Api.Http.NewId())));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_key_made_by_key_create_works_against_a_running_node_with_its_role_until_it_is_deleted()
+    {
+        var name = $"reader-{Guid.NewGuid():N}"[..16];
+        var created = await running.Script.RunAsync(NoSettings, "key", "create", name, "viewer");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var key = created.Output.Trim();
+        Assert.Matches("^jl_[A-Za-z0-9_-]{43}$", key);
+        using var reader = NodeClient(key);
+        using var anonymous = NodeClient(null);
+
+        await Eventually(async () => (await reader.GetAsync("/jobs")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), $"the running node accepts the new key {name}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsync("/jobs", JsonContent.Create(Api.Http.NewJob(Api.Http.NewId())))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/jobs")).StatusCode);
+        Assert.Contains(name, (await running.Script.RunAsync(NoSettings, "key", "list")).Output);
+
+        var deleted = await running.Script.RunAsync(NoSettings, "key", "delete", name);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        await Eventually(async () => (await reader.GetAsync("/jobs")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(30), $"the running node refuses the deleted key {name}");
+    }
+
+    [Theory]
+    [InlineData("bad name", "viewer", "key name")]
+    [InlineData("ci", "root", "role must be one of")]
+    public async Task Key_create_refuses_a_bad_name_or_role_and_writes_nothing(string name, string role, string says)
+    {
+        var before = File.ReadAllText(Path.Combine(running.Script.StateDirectory, "auth", "api-keys"));
+
+        var refused = await running.Script.RunAsync(NoSettings, "key", "create", name, role);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains(says, refused.Error);
+        Assert.Equal("", refused.Output);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(running.Script.StateDirectory, "auth", "api-keys")));
+    }
+
+    private HttpClient NodeClient(string? key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{running.NodePort}") };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
     }
 
     [Fact]

@@ -11,13 +11,19 @@ public sealed class RunningScriptCluster : IAsyncLifetime
 
     public int NodePort { get; private set; }
 
+    /// <summary>What <c>./joblog up</c> said.</summary>
+    public ScriptResult Up { get; private set; } = null!;
+
+    /// <summary>The admin key <c>up</c> made and kept in the state directory.</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(Script.StateDirectory, "admin.key")).Trim();
+
     public async Task InitializeAsync()
     {
         var (postgres, zooKeeper, node) = JoblogScriptTests.FreePorts();
         var up = await Script.RunAsync(JoblogScriptTests.Ports(postgres, zooKeeper, node), "up", "--nodes", "1");
         if (up.ExitCode != 0)
             throw new InvalidOperationException($"./joblog up failed: {up}");
-        (PostgresPort, NodePort) = (postgres, node);
+        (PostgresPort, NodePort, Up) = (postgres, node, up);
     }
 
     public async Task DisposeAsync() => await Script.DisposeAsync();

@@ -1,0 +1,15 @@
+namespace JobLog.Api.Auth;
+
+public sealed class AuthOptions
+{
+    public const string Section = "JobLog:Auth";
+
+    /// <summary>
+    /// Off only for a node that listens on loopback addresses alone (refused at start-up otherwise); then every request
+    /// from this machine is served as <c>anonymous</c> with every right.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Whether <c>/openapi/*</c> is served without a credential; when false it needs a viewer.</summary>
+    public bool AnonymousOpenApi { get; set; } = true;
+}
