@@ -92,17 +92,20 @@ public sealed class DispatchRig
         long epoch,
         DispatchOptions? options = null,
         Func<JobDefinition, DispatchPolicy>? policy = null,
-        Action<FencedException>? onFenced = null) =>
-        Term(node, Leadership(epoch), options, policy, onFenced);
+        Action<FencedException>? onFenced = null,
+        InFlightDeliveries? inFlight = null) =>
+        Term(node, Leadership(epoch), options, policy, onFenced, inFlight);
 
     public (DispatchTerm Term, InFlightDeliveries InFlight) Term(
         string node,
         DispatchFenceToken leadership,
         DispatchOptions? options = null,
         Func<JobDefinition, DispatchPolicy>? policy = null,
-        Action<FencedException>? onFenced = null)
+        Action<FencedException>? onFenced = null,
+        InFlightDeliveries? inFlight = null)
     {
-        var inFlight = new InFlightDeliveries();
+        // A node's terms share its deliveries in flight: pass the earlier term's to start another term of the same node.
+        inFlight ??= new InFlightDeliveries();
         var term = new DispatchTerm(
             node, leadership, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
             NullLogger.Instance, onFenced ?? (_ => { }), CancellationToken.None, policy);

@@ -1,3 +1,4 @@
+using JobLog.Store;
 using JobLog.Dispatch;
 
 namespace JobLog.Properties.Dispatch;
@@ -37,6 +38,30 @@ public sealed class DispatchTermTests
         var runs = rig.RunsOf("job");
         Assert.Equal([RunOutcome.Succeeded, RunOutcome.Skipped], runs.Select(r => r.Outcome!.Value));
         Assert.Contains("still in flight", runs[1].Error);
+        Assert.Single(rig.Sender.Sent);
+    }
+
+    [Fact]
+    public async Task A_claim_whose_term_ended_before_its_call_is_dispatched_by_the_next_term_of_the_same_leadership()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "*/2 * * * * *");
+        var (first, inFlight) = rig.Term("a", 1);
+        await first.StartAsync(None);
+        rig.Watched.AfterClaim = () => throw new StoreUnavailableException("the answer to the claim was lost", new TimeoutException());
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => rig.AdvanceAndTickAsync(first, inFlight, 2));
+        rig.Watched.AfterClaim = null;
+        var orphan = Assert.Single(rig.RunsOf("job"));
+        Assert.Null(orphan.Outcome);
+
+        // The node still leads under the same leadership: its dispatcher starts a new term, as after a store outage.
+        var (second, secondInFlight) = rig.Term("a", 1, inFlight: inFlight);
+        await second.StartAsync(None);
+        await secondInFlight.IdleAsync();
+
+        var run = Assert.Single(rig.RunsOf("job"));
+        Assert.Equal(RunOutcome.Succeeded, run.Outcome);
         Assert.Single(rig.Sender.Sent);
     }
 

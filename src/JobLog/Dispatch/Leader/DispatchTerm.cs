@@ -442,7 +442,11 @@ public sealed partial class DispatchTerm
             var definition = schedule.Find(run.Job)?.Definition;
             if (run.Attempts == 0)
             {
-                var adopted = await Fence(() => _runs.AdoptAsync(run.Id, _node, Leadership, now, cancellationToken));
+                // A claim of this very leadership with no delivery running is an earlier term's, ended between claim and
+                // call (the store went away, say): it is this term's to dispatch, there is nobody to adopt it from.
+                var adopted = run.ClaimedBy == _node && run.ClaimedUnder(Leadership)
+                    ? run
+                    : await Fence(() => _runs.AdoptAsync(run.Id, _node, Leadership, now, cancellationToken));
                 if (adopted is null)
                     continue;
                 var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
