@@ -5,6 +5,7 @@ using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Dispatch;
 using JobLog.Node;
+using JobLog.Secrets;
 using JobLog.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
 builder.Services
     .AddJobLogStore(configuration)
+    .AddJobLogSecrets()
     .AddJobLogNode(configuration)
     .AddJobLogCommands()
     .AddJobLogCluster(configuration)

@@ -62,6 +62,7 @@ public static class JobArbitraries
         from url in Gen.Elements("https://hooks.example.com/run", "http://10.0.0.7:8080/jobs/cleanup", "https://example.org/a?b=c")
         from method in Gen.Elements(JobDefinitionRules.Methods.Order(StringComparer.Ordinal).ToArray())
         from headers in Gen.SubListOf(Headers)
+        from secretHeaders in Gen.SubListOf(headers.Select(h => h.Name))
         from body in Gen.Elements(null, "{}", "{\"full\":true}")
         from timeout in Gen.OneOf(Gen.Constant(WebhookTarget.DefaultTimeoutSeconds), Gen.Choose(1, 300))
         from policy in Policies
@@ -70,7 +71,7 @@ public static class JobArbitraries
             method,
             headers.ToImmutableSortedDictionary(h => h.Name, h => h.Value, StringComparer.Ordinal),
             body,
-            timeout)) { Policy = policy };
+            timeout) { SecretHeaders = secretHeaders.ToImmutableSortedSet(StringComparer.Ordinal) }) { Policy = policy };
 
     /// <summary>Text a user may send: plain, empty, with JSON's special characters, non-ASCII, or anything valid UTF-16.</summary>
     public static Gen<string> Texts { get; } =
