@@ -557,8 +557,9 @@ public static class JobArbitraries
         {
             Target = d.Target with
             {
-                Headers = Enumerable.Range(0, JobDefinitionRules.MaxHeaders + 1)
-                    .ToImmutableSortedDictionary(i => $"X-H{i}", i => "v", StringComparer.Ordinal),
+                // Added to the job's own headers, so the secret header names it lists still name headers.
+                Headers = d.Target.Headers.SetItems(Enumerable.Range(0, JobDefinitionRules.MaxHeaders + 1)
+                    .Select(i => KeyValuePair.Create($"X-H{i}", "v"))),
             },
         }),
         new("body over 32 KiB", "target.body", d => d with { Target = d.Target with { Body = new string('b', JobDefinitionRules.MaxBodyLength + 1) } }),
