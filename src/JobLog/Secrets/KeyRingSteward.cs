@@ -9,36 +9,26 @@ namespace JobLog.Secrets;
 /// then checks every <see cref="CheckInterval"/> whether a successor key is due. A store that cannot be reached at start
 /// does not stop the node: the first encryption or the next check tries again.
 /// </summary>
-public sealed partial class KeyRingSteward(SecretKeyRing ring, TimeProvider clock, ILogger<KeyRingSteward> logger) : IHostedService, IDisposable
+public sealed partial class KeyRingSteward(SecretKeyRing ring, TimeProvider clock, ILogger<KeyRingSteward> logger) : BackgroundService
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromHours(6);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _checks = Task.CompletedTask;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Returns once the first check is done, so hosted services started after this one find the ring usable.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await CheckAsync(cancellationToken);
-        _checks = Task.Run(() => CheckPeriodicallyAsync(_stopping.Token), CancellationToken.None);
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _checks.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task CheckPeriodicallyAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(CheckInterval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-                await CheckAsync(cancellationToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await CheckAsync(stoppingToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The node stops.
         }
