@@ -6,6 +6,7 @@ using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Dispatch;
 using JobLog.Node;
+using JobLog.Secrets;
 using JobLog.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.Configuration.AddJobLogKeysFile();
 
 builder.Services
     .AddJobLogStore(configuration)
+    .AddJobLogSecrets()
     .AddJobLogNode(configuration)
     .AddJobLogCommands()
     .AddJobLogCluster(configuration)

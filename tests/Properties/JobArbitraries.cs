@@ -62,6 +62,7 @@ public static class JobArbitraries
         from url in Gen.Elements("https://hooks.example.com/run", "http://10.0.0.7:8080/jobs/cleanup", "https://example.org/a?b=c")
         from method in Gen.Elements(JobDefinitionRules.Methods.Order(StringComparer.Ordinal).ToArray())
         from headers in Gen.SubListOf(Headers)
+        from secretHeaders in Gen.SubListOf(headers.Select(h => h.Name))
         from body in Gen.Elements(null, "{}", "{\"full\":true}")
         from timeout in Gen.OneOf(Gen.Constant(WebhookTarget.DefaultTimeoutSeconds), Gen.Choose(1, 300))
         from policy in Policies
@@ -70,7 +71,7 @@ public static class JobArbitraries
             method,
             headers.ToImmutableSortedDictionary(h => h.Name, h => h.Value, StringComparer.Ordinal),
             body,
-            timeout)) { Policy = policy };
+            timeout) { SecretHeaders = secretHeaders.ToImmutableSortedSet(StringComparer.Ordinal) }) { Policy = policy };
 
     /// <summary>Text a user may send: plain, empty, with JSON's special characters, non-ASCII, or anything valid UTF-16.</summary>
     public static Gen<string> Texts { get; } =
@@ -556,8 +557,9 @@ public static class JobArbitraries
         {
             Target = d.Target with
             {
-                Headers = Enumerable.Range(0, JobDefinitionRules.MaxHeaders + 1)
-                    .ToImmutableSortedDictionary(i => $"X-H{i}", i => "v", StringComparer.Ordinal),
+                // Added to the job's own headers, so the secret header names it lists still name headers.
+                Headers = d.Target.Headers.SetItems(Enumerable.Range(0, JobDefinitionRules.MaxHeaders + 1)
+                    .Select(i => KeyValuePair.Create($"X-H{i}", "v"))),
             },
         }),
         new("body over 32 KiB", "target.body", d => d with { Target = d.Target with { Body = new string('b', JobDefinitionRules.MaxBodyLength + 1) } }),

@@ -21,10 +21,11 @@ public static class ApiJson
     /// An event's own fields; the job id and provenance are shown beside it, not repeated inside. Typed objects, not
     /// a JSON DOM per event, because a history of thousands of events is serialized in one response.
     /// </summary>
+    /// <remarks>A definition is shown with its target redacted as <see cref="TargetView"/> redacts it, never as stored.</remarks>
     public static object DataOf(IJobEvent change) => change switch
     {
-        JobAdded added => new AddedData(added.Definition, added.Enabled),
-        JobUpdated updated => new UpdatedData(updated.Definition),
+        JobAdded added => new AddedData(DefinitionData.From(added.Definition), added.Enabled),
+        JobUpdated updated => new UpdatedData(DefinitionData.From(updated.Definition)),
         _ => NoData,
     };
 
@@ -39,9 +40,16 @@ public static class ApiJson
         return path.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
     }
 
-    private sealed record AddedData(JobDefinition Definition, bool Enabled);
+    private sealed record AddedData(DefinitionData Definition, bool Enabled);
 
-    private sealed record UpdatedData(JobDefinition Definition);
+    private sealed record UpdatedData(DefinitionData Definition);
+
+    /// <summary>A <see cref="JobDefinition"/> in the shape events always showed it, its target redacted.</summary>
+    private sealed record DefinitionData(string Name, string Cron, string TimeZone, TargetView Target, DispatchPolicy Policy)
+    {
+        public static DefinitionData From(JobDefinition definition) =>
+            new(definition.Name, definition.Cron, definition.TimeZone, TargetView.From(definition.Target), definition.Policy);
+    }
 
     private sealed record EmptyData;
 }

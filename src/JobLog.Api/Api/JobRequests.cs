@@ -40,7 +40,10 @@ public static class JobRequests
                 target?.Method?.ToUpperInvariant() ?? WebhookTarget.DefaultMethod,
                 headers.ToImmutable(),
                 target?.Body,
-                target?.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds))
+                target?.TimeoutSeconds ?? WebhookTarget.DefaultTimeoutSeconds)
+            {
+                SecretHeaders = ToSecretHeaders(target, errors),
+            })
         {
             Policy = ToPolicy(policy, errors),
         };
@@ -48,6 +51,30 @@ public static class JobRequests
         if (target is null)
             errors.RemoveAll(e => e.Field.StartsWith("target.", StringComparison.Ordinal));
         return errors.Count == 0 ? definition : null;
+    }
+
+    /// <summary>
+    /// The secret header names a request lists, each checked where it stands (<c>target.secretHeaders[i]</c>): a string
+    /// naming one of the request's headers (ignoring case), once. Only the names that pass are kept, so the definition's
+    /// own rules find nothing more to say about them.
+    /// </summary>
+    private static ImmutableSortedSet<string> ToSecretHeaders(TargetRequest? target, List<FieldError> errors)
+    {
+        var names = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var listed = target?.SecretHeaders ?? [];
+        var headers = new HashSet<string>(target?.Headers?.Keys ?? (IEnumerable<string>)[], StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < listed.Count; i++)
+        {
+            var field = $"target.secretHeaders[{i}]";
+            if (listed[i] is not { } name)
+                errors.Add(new FieldError(field, "must be a header name, not null."));
+            else if (JobDefinitionRules.SecretHeaderProblem(name, headers, seen) is { } problem)
+                errors.Add(new FieldError(field, problem));
+            else
+                names.Add(name);
+        }
+        return names.ToImmutable();
     }
 
     /// <summary>

@@ -277,7 +277,7 @@ public static class JobsEndpoints
             case StaleVersion stale:
                 SetETag(response, stale.CurrentVersion);
                 return Problems.Stale(job, stale.CurrentVersion);
-            case CommandRejected { Kind: RejectionKind.ReadOnlyField } rejected:
+            case CommandRejected { Kind: RejectionKind.ReadOnlyField or RejectionKind.InvalidField } rejected:
                 return Problems.Validation(rejected.Fields);
             case CommandRejected rejected:
                 return Problems.Rejected(rejected.Kind, rejected.Reason);

@@ -17,4 +17,14 @@ public sealed record TargetRequest
 
     /// <summary>1–300; default 30.</summary>
     public int? TimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// Headers (of <see cref="Headers"/>, ignoring case) whose values are secret besides the default ones (Authorization,
+    /// Cookie, Proxy-Authorization, names containing token, secret, key or password). A secret value sent as <c>"***"</c>
+    /// keeps the stored one.
+    /// </summary>
+    public List<string?>? SecretHeaders { get; init; }
+
+    /// <summary>Read-only, as GET shows it; accepted so that a job read with GET can be put back whole, and ignored.</summary>
+    public Dictionary<string, string?>? SecretFingerprints { get; init; }
 }

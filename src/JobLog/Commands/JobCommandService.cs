@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using JobLog.Node;
 using JobLog.Model;
+using JobLog.Secrets;
 using JobLog.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace JobLog.Commands;
 /// Runs one command against the store: fold the job, check the caller's expected version, decide, and append
 /// at that version, so a concurrent writer makes the append fail rather than overwrite. The result is returned
 /// only after the event is committed, announced to the other nodes (<see cref="IChangeMirror"/>) and folded into
-/// this node's schedule.
+/// this node's schedule. Secret header values are encrypted after the decision and before the append
+/// (<see cref="TargetSecrets"/>), so no event, znode or schedule ever holds one in clear.
 /// </summary>
 public sealed partial class JobCommandService
 {
@@ -19,6 +21,7 @@ public sealed partial class JobCommandService
     private readonly ScheduleHolder _holder;
     private readonly ScheduleFeed _feed;
     private readonly IChangeMirror _mirror;
+    private readonly ISecretVault _vault;
     private readonly string _node;
     private readonly ILogger<JobCommandService> _logger;
 
@@ -27,6 +30,7 @@ public sealed partial class JobCommandService
         ScheduleHolder holder,
         ScheduleFeed feed,
         IChangeMirror mirror,
+        ISecretVault vault,
         IOptions<NodeOptions> node,
         ILogger<JobCommandService> logger)
     {
@@ -34,6 +38,7 @@ public sealed partial class JobCommandService
         _holder = holder;
         _feed = feed;
         _mirror = mirror;
+        _vault = vault;
         _node = node.Value.NodeId;
         _logger = logger;
     }
@@ -89,7 +94,7 @@ public sealed partial class JobCommandService
         }
         if (known is not null && known.Version == expectedVersion
             && JobDecider.Decide(known, command) is Accepted accepted)
-            return await AppendAsync(command, known, [], accepted.Event, expectedVersion, cancellationToken);
+            return await SealAndAppendAsync(command, known, [], accepted.Event, expectedVersion, cancellationToken);
 
         var stream = await _store.ReadStreamAsync(command.Job, cancellationToken);
         var state = JobEvolution.Replay(stream);
@@ -109,11 +114,51 @@ public sealed partial class JobCommandService
         CancellationToken cancellationToken) =>
         JobDecider.Decide(state, command) switch
         {
-            Accepted accepted => AppendAsync(command, state, stream, accepted.Event, expectedVersion, cancellationToken),
+            Accepted accepted => SealAndAppendAsync(command, state, stream, accepted.Event, expectedVersion, cancellationToken),
             Rejected { Kind: RejectionKind.NotFound } => Task.FromResult<CommandResult>(JobMissing.Instance),
             Rejected rejected => Task.FromResult<CommandResult>(new CommandRejected(rejected.Kind, rejected.Reason) { Fields = rejected.Fields }),
             _ => throw new UnreachableException(),
         };
+
+    /// <summary>
+    /// Encrypts the secret header values of an accepted definition against the job's stored one (<paramref name="state"/>,
+    /// the job at <paramref name="expectedVersion"/>), then appends. A redacted value that has nothing to keep is the
+    /// command's input at fault: nothing is appended.
+    /// </summary>
+    private async Task<CommandResult> SealAndAppendAsync(
+        JobCommand command,
+        JobState? state,
+        IReadOnlyList<RecordedEvent> stream,
+        IJobEvent change,
+        long expectedVersion,
+        CancellationToken cancellationToken)
+    {
+        var definition = change switch
+        {
+            JobAdded added => added.Definition,
+            JobUpdated updated => updated.Definition,
+            _ => null,
+        };
+        if (definition is not null)
+        {
+            var sealedTarget = await TargetSecrets.SealAsync(definition.Target, state?.Definition.Target, _vault, cancellationToken);
+            if (sealedTarget.Target is null)
+            {
+                return new CommandRejected(RejectionKind.InvalidField, $"Cannot change job '{command.Job}': a secret header value is at fault.")
+                {
+                    Fields = sealedTarget.Errors,
+                };
+            }
+            var sealedDefinition = definition with { Target = sealedTarget.Target };
+            change = change switch
+            {
+                JobAdded added => added with { Definition = sealedDefinition },
+                JobUpdated updated => updated with { Definition = sealedDefinition },
+                _ => change,
+            };
+        }
+        return await AppendAsync(command, state, stream, change, expectedVersion, cancellationToken);
+    }
 
     /// <summary>Appends the accepted <paramref name="change"/> at <paramref name="expectedVersion"/> and hands it to this node's feed.</summary>
     private async Task<CommandResult> AppendAsync(

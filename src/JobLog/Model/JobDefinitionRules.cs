@@ -74,6 +74,8 @@ public static class JobDefinitionRules
         var duplicates = target.Headers.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1);
         foreach (var duplicate in duplicates)
             errors.Add(new($"target.headers.{duplicate.Key}", "is given more than once (header names ignore case)."));
+        foreach (var problem in SecretHeaderProblems(target.SecretHeaders, target.Headers.Keys))
+            errors.Add(new("target.secretHeaders", problem));
 
         // The body is an opaque payload: other control characters (a form feed, an escape sequence) can be legitimate
         // content and are stored and sent as they are; only what cannot be stored at all is refused.
@@ -83,6 +85,32 @@ public static class JobDefinitionRules
         if (target.TimeoutSeconds is < MinTimeoutSeconds or > MaxTimeoutSeconds)
             errors.Add(new("target.timeoutSeconds", $"must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds}."));
     }
+
+    /// <summary>
+    /// What is wrong with a list of secret header names: each must name one of the target's headers (ignoring case), once.
+    /// A name that is secret by default may be listed too; it changes nothing.
+    /// </summary>
+    public static IEnumerable<string> SecretHeaderProblems(IEnumerable<string> listed, IEnumerable<string> headerNames)
+    {
+        var headers = new HashSet<string>(headerNames, StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in listed)
+        {
+            if (SecretHeaderProblem(name, headers, seen) is { } problem)
+                yield return problem;
+        }
+    }
+
+    /// <summary>What is wrong with <paramref name="name"/>, listed after <paramref name="seen"/> (to which it is added when right).</summary>
+    public static string? SecretHeaderProblem(string name, IReadOnlySet<string> headers, ISet<string> seen)
+    {
+        if (!headers.Contains(name))
+            return $"lists '{SafeName(name)}', which is not a header of the target (target.headers); list only headers the target sends.";
+        return seen.Add(name) ? null : $"lists '{SafeName(name)}' more than once (header names ignore case).";
+    }
+
+    private static string SafeName(string name) =>
+        name.Length <= 64 && name.All(IsTokenChar) ? name : "(not a header name)";
 
     private static void ValidatePolicy(DispatchPolicy policy, List<FieldError> errors)
     {

@@ -13,4 +13,7 @@ public enum RejectionKind
 
     /// <summary>The command gave a read-only field a value other than the job's; <see cref="Rejected.Fields"/> names them.</summary>
     ReadOnlyField,
+
+    /// <summary>A field's value cannot be stored as given (a redacted secret with nothing to keep); <see cref="Rejected.Fields"/> names them.</summary>
+    InvalidField,
 }

@@ -21,6 +21,20 @@ public sealed record WebhookTarget(
         init => field = value.WithComparers(StringComparer.Ordinal);
     } = Headers.WithComparers(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Names of headers (in <see cref="Headers"/>, ignoring case) whose values are secret besides those
+    /// <see cref="Model.SecretHeaders"/> makes secret by default. Events written before secrets existed have none; so does a
+    /// stored <c>null</c>.
+    /// </summary>
+    public ImmutableSortedSet<string> SecretHeaders
+    {
+        get;
+        init => field = (value ?? []).WithComparer(StringComparer.Ordinal);
+    } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>Whether the value of <paramref name="headerName"/> is secret in this target.</summary>
+    public bool IsSecret(string headerName) => Model.SecretHeaders.IsSecret(headerName, SecretHeaders);
+
     // Records compare dictionaries by reference; two targets with the same headers are the same target.
     public bool Equals(WebhookTarget? other) =>
         other is not null
@@ -29,7 +43,8 @@ public sealed record WebhookTarget(
         && Body == other.Body
         && TimeoutSeconds == other.TimeoutSeconds
         && Headers.Count == other.Headers.Count
-        && Headers.SequenceEqual(other.Headers);
+        && Headers.SequenceEqual(other.Headers)
+        && SecretHeaders.SequenceEqual(other.SecretHeaders);
 
     public override int GetHashCode()
     {
@@ -43,6 +58,8 @@ public sealed record WebhookTarget(
             hash.Add(name);
             hash.Add(value);
         }
+        foreach (var name in SecretHeaders)
+            hash.Add(name);
         return hash.ToHashCode();
     }
 }

@@ -199,10 +199,14 @@ internal static class EventJson
         var hasBody = false;
         int? timeoutSeconds = null;
         ImmutableSortedDictionary<string, string>? headers = null;
+        // Events written before secret headers have none, as Marten's serializer reads them.
+        ImmutableSortedSet<string>? secretHeaders = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool read;
-            if (reader.ValueTextEquals("url"u8))
+            if (reader.ValueTextEquals("secretHeaders"u8))
+                read = reader.Read() && (secretHeaders = ReadNames(ref reader)) is not null;
+            else if (reader.ValueTextEquals("url"u8))
                 read = TryReadString(ref reader, out url);
             else if (reader.ValueTextEquals("method"u8))
                 read = TryReadString(ref reader, out method);
@@ -218,9 +222,24 @@ internal static class EventJson
                 return null;
         }
         return reader.TokenType == JsonTokenType.EndObject && url is not null && method is not null && hasBody
-               && timeoutSeconds is { } timeout && headers is not null
-            ? new WebhookTarget(url, method, headers, body, timeout)
+               && timeoutSeconds is { } timeout && headers is not null && secretHeaders is not null
+            ? new WebhookTarget(url, method, headers, body, timeout) { SecretHeaders = secretHeaders }
             : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ImmutableSortedSet<string>? ReadNames(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+            return null;
+        var names = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            // A repeated name is left to the serializer, whatever it makes of it.
+            if (!names.Add(reader.GetString()!))
+                return null;
+        }
+        return reader.TokenType == JsonTokenType.EndArray ? names.ToImmutable() : null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

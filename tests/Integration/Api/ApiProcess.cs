@@ -10,6 +10,7 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _everything = new();
 
     private ApiProcess(Process process, int port)
     {
@@ -26,6 +27,9 @@ public sealed class ApiProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Every line the process printed (its log), for tests that search the whole of it.</summary>
+    public string FullOutput => string.Join(Environment.NewLine, _everything);
 
     /// <summary>True once the process ended by itself (or was killed from outside).</summary>
     public bool HasExited => _process.HasExited;
@@ -136,6 +140,7 @@ public sealed class ApiProcess : IAsyncDisposable
         if (line is null)
             return;
         _output.Enqueue(line);
+        _everything.Enqueue(line);
         while (_output.Count > 200)
             _output.TryDequeue(out _);
     }

@@ -49,7 +49,7 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
             {
                 ["url"] = "http://example.test/ping",
                 ["method"] = "put",
-                ["headers"] = new JsonObject { ["X-Token"] = "t" },
+                ["headers"] = new JsonObject { ["X-Trace"] = "t", ["X-Token"] = "secret-t" },
                 ["body"] = "{}",
                 ["timeoutSeconds"] = 10,
             },
@@ -61,7 +61,9 @@ public sealed class JobsApiTests(PostgresFixture postgres, ApiHostFixture host) 
         var id = (string)job["id"]!;
         Assert.Matches("^[a-z0-9_-]{1,64}$", id);
         Assert.Equal("PUT", (string?)job["target"]!["method"]);
-        Assert.Equal("t", (string?)job["target"]!["headers"]!["X-Token"]);
+        Assert.Equal("t", (string?)job["target"]!["headers"]!["X-Trace"]);
+        // A secret by its name: kept, and shown only redacted.
+        Assert.Equal("***", (string?)job["target"]!["headers"]!["X-Token"]);
         Assert.Equal("Europe/Berlin", (string?)job["timeZone"]);
         Assert.False((bool?)job["enabled"]);
         var read = await _client.GetAsync($"/jobs/{id}");

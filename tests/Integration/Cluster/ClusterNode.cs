@@ -12,6 +12,7 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _environment;
     private ApiProcess? _process;
     private string _lastOutput = "";
+    private string _earlierLogs = "";
 
     internal ClusterNode(string id, int port, string sessionFile, IReadOnlyDictionary<string, string> environment)
     {
@@ -53,6 +54,7 @@ public sealed class ClusterNode : IAsyncDisposable
         _process = null;
         await process.KillAsync();
         _lastOutput = process.Output;
+        _earlierLogs += process.FullOutput + Environment.NewLine;
         await process.DisposeAsync();
     }
 
@@ -78,6 +80,9 @@ public sealed class ClusterNode : IAsyncDisposable
         var output = _process?.Output ?? _lastOutput;
         return string.Join(Environment.NewLine, output.Split(Environment.NewLine).TakeLast(lines));
     }
+
+    /// <summary>Every line the node printed, through every start and kill so far.</summary>
+    public string Logs() => _earlierLogs + (_process?.FullOutput ?? "");
 
     public async ValueTask DisposeAsync()
     {

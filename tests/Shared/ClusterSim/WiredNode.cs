@@ -38,7 +38,8 @@ public sealed class WiredNode : IDisposable
         Membership = new ClusterMembership(paths, node, cluster, clock, logs.CreateLogger<GroupMembership>());
         Agent = new ClusterAgent(Client, paths, zooKeeperFeed, relay, Leadership, Membership, Status, logs.CreateLogger<ClusterAgent>());
         Commands = new JobCommandService(
-            store, Holder, Feed, new ClusterChangeMirror(Client, mirror, cluster, Options.Create(new ClusterTestHooks()), clock, logs.CreateLogger<ClusterChangeMirror>()), node,
+            store, Holder, Feed, new ClusterChangeMirror(Client, mirror, cluster, Options.Create(new ClusterTestHooks()), clock, logs.CreateLogger<ClusterChangeMirror>()),
+            SecretVaults.Shared, node,
             logs.CreateLogger<JobCommandService>());
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using JobLog.Model;
+using JobLog.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -16,6 +17,7 @@ namespace JobLog.Dispatch.Delivery;
 /// Calls a run's target: one HTTP client for every target, its connections made by <see cref="PolicyConnector"/>;
 /// attempts retried on the job's <see cref="RetryPolicy"/>, each bounded by the target's timeout and passed through
 /// the circuit breaker of the target's authority; at most <see cref="DeliveryOptions.MaxConcurrentCalls"/> calls at once.
+/// Secret header values are decrypted here, just before the call, and nowhere else.
 /// </summary>
 public sealed partial class WebhookSender : IWebhookSender, IDisposable
 {
@@ -24,6 +26,7 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
 
     private readonly BreakerOptions _breaker;
     private readonly TimeProvider _time;
+    private readonly ISecretVault _vault;
     private readonly ILogger _logger;
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
@@ -31,10 +34,12 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
     private readonly ResiliencePipelineRegistry<string> _authorities = new();
     private readonly ResiliencePipelineRegistry<RetryPolicy> _retries = new();
 
-    public WebhookSender(TargetPolicy policy, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
+    public WebhookSender(
+        TargetPolicy policy, IOptions<DeliveryOptions> options, ISecretVault vault, TimeProvider time, ILogger<WebhookSender> logger)
     {
         _breaker = options.Value.Breaker;
         _time = time;
+        _vault = vault;
         _logger = logger;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentCalls, options.Value.MaxConcurrentCalls);
         _handler = new SocketsHttpHandler
@@ -64,6 +69,14 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         var firstAttempt = Math.Max(1, request.FirstAttempt);
         if (!Uri.TryCreate(request.Target.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             return new DeliveryResult(RunOutcome.Failed, firstAttempt - 1, null, "the target URL is not an absolute http or https URL");
+
+        // No attempt is begun for a value that cannot be sent; the error names the header, never a value.
+        if (!TargetSecrets.TryReveal(request.Target, _vault, out var target, out var unreadable))
+        {
+            return new DeliveryResult(RunOutcome.Failed, firstAttempt - 1, null,
+                $"the secret value of header {unreadable} cannot be decrypted with this cluster's key ring; set it again with PUT /jobs/{request.Job}");
+        }
+        request = request with { Target = target };
 
         var lastAttempt = Math.Max(firstAttempt, request.Retry.Attempts);
         var call = new Call(request, uri, Authority(uri), new ErrorText(request.Target, uri), firstAttempt);

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using JobLog.Dispatch;
 using JobLog.Dispatch.Delivery;
 using JobLog.Model;
+using JobLog.Secrets;
+using JobLog.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,7 @@ internal static class Deliveries
     public static readonly DateTimeOffset Occurrence = new(2026, 11, 26, 5, 0, 0, TimeSpan.Zero);
     public static readonly RetryPolicy Once = new(1, 0, 0);
 
-    public static WebhookSender Sender(Action<DeliveryOptions>? configure = null, bool allowLoopback = true)
+    public static WebhookSender Sender(Action<DeliveryOptions>? configure = null, bool allowLoopback = true, ISecretVault? vault = null)
     {
         var options = new DeliveryOptions();
         if (allowLoopback)
@@ -26,7 +28,8 @@ internal static class Deliveries
         var validation = new DeliveryOptionsValidator().Validate(null, options);
         if (validation.Failed)
             throw new InvalidOperationException(validation.FailureMessage);
-        return new WebhookSender(TargetPolicy.From(options.Targets), Options.Create(options), TimeProvider.System, NullLogger<WebhookSender>.Instance);
+        return new WebhookSender(
+            TargetPolicy.From(options.Targets), Options.Create(options), vault ?? SecretVaults.Ephemeral(), TimeProvider.System, NullLogger<WebhookSender>.Instance);
     }
 
     public static DeliveryRequest Request(

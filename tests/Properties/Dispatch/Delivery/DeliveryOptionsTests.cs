@@ -1,5 +1,6 @@
 using JobLog.Dispatch;
 using JobLog.Dispatch.Delivery;
+using JobLog.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public sealed class DeliveryOptionsTests
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
+            .AddSingleton(SecretVaults.Shared)
             .AddJobLogDelivery()
             .BuildServiceProvider();
     }
