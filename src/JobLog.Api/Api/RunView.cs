@@ -26,38 +26,15 @@ public sealed record RunView(
         run.Job.Value,
         run.JobVersion,
         run.ScheduledAt,
-        KindName(run.Kind),
+        RunNames.NameOf(run.Kind),
         run.TriggerId?.ToString("N"),
         run is { ClaimedBy: { } node, Epoch: { } epoch } ? new ClaimedByView(node, epoch, run.Incarnation) : null,
         run.ClaimedAt,
         run.StartedAt,
         run.EndedAt,
         run.Attempts,
-        run.Outcome is { } outcome ? OutcomeName(outcome) : null,
+        run.Outcome is { } outcome ? RunNames.NameOf(outcome) : null,
         run.HttpStatus,
         run.Error,
         run.StartedAt is { } started ? (started - run.ScheduledAt).TotalMilliseconds : null);
-
-    public static string KindName(RunKind kind) => kind switch
-    {
-        RunKind.Scheduled => "scheduled",
-        RunKind.CatchUp => "catchUp",
-        RunKind.Manual => "manual",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    public static string OutcomeName(RunOutcome outcome) => outcome switch
-    {
-        RunOutcome.Succeeded => "succeeded",
-        RunOutcome.Failed => "failed",
-        RunOutcome.TimedOut => "timedOut",
-        RunOutcome.Skipped => "skipped",
-        RunOutcome.Misfired => "misfired",
-        RunOutcome.Refused => "refused",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
-    /// <summary>The outcome a query names, exactly as the API writes it.</summary>
-    public static RunOutcome? ParseOutcome(string text) =>
-        Enum.GetValues<RunOutcome>().Where(o => OutcomeName(o) == text).Select(o => (RunOutcome?)o).FirstOrDefault();
 }

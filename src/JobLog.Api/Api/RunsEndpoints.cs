@@ -80,7 +80,7 @@ public static class RunsEndpoints
         var errors = new List<FieldError>();
         var from = RequestInputs.ReadInstant(since, "since", errors);
         RunOutcome? wanted = null;
-        if (outcome is not null && (wanted = RunView.ParseOutcome(outcome)) is null)
+        if (outcome is not null && (wanted = RunNames.OutcomeNamed(outcome)) is null)
             errors.Add(new FieldError("outcome", "must be one of succeeded, failed, timedOut, skipped, misfired, refused."));
         var size = RequestInputs.ReadInt(limit, "limit", ApiLimits.DefaultRunPage, 1, ApiLimits.MaxRunPage, errors);
         var cursor = before is null ? (long?)null : RequestInputs.ReadLong(before, "before", 0, 1, errors);

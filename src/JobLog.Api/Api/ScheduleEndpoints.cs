@@ -55,8 +55,8 @@ public static class ScheduleEndpoints
             var unfinished = await runs.UnfinishedAsync(cancellationToken);
             return unfinished
                 .GroupBy(r => r.Job)
-                .ToDictionary(g => g.Key, g => g.MaxBy(r => r.ScheduledAt)!)
-                .ToDictionary(p => p.Key, p => new InFlightView(p.Value.Id, p.Value.ScheduledAt));
+                .Select(runs => runs.MaxBy(r => r.ScheduledAt)!)
+                .ToDictionary(r => r.Job, r => new InFlightView(r.Id, r.ScheduledAt));
         }
         catch (StoreUnavailableException)
         {

@@ -150,7 +150,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                  """,
                 connection);
             command.Parameters.AddWithValue("ids", ends.Select(e => e.RunId).ToArray());
-            command.Parameters.AddWithValue("outcomes", ends.Select(e => RunRows.NameOf(e.Completion.Outcome)).ToArray());
+            command.Parameters.AddWithValue("outcomes", ends.Select(e => RunNames.NameOf(e.Completion.Outcome)).ToArray());
             command.Parameters.AddWithValue("ats", ends.Select(e => RunRows.Stored(e.Completion.EndedAt)).ToArray());
             command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer)
                 { Value = ends.Select(e => e.Completion.HttpStatus).ToArray() });
@@ -312,7 +312,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             if (query.Outcome is { } outcome)
             {
                 filters.Add("outcome = @outcome");
-                command.Parameters.AddWithValue("outcome", RunRows.NameOf(outcome));
+                command.Parameters.AddWithValue("outcome", RunNames.NameOf(outcome));
             }
             var where = filters.Count == 0 ? "" : $"where {string.Join(" and ", filters)}";
             // One row more than the page tells whether another page follows.
@@ -376,7 +376,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
             {
                 Value = distinct.Select(c => RunRows.Stored(c.ScheduledAt)).ToArray(),
             });
-            command.Parameters.AddWithValue("kinds", distinct.Select(c => RunRows.NameOf(c.Kind)).ToArray());
+            command.Parameters.AddWithValue("kinds", distinct.Select(c => RunNames.NameOf(c.Kind)).ToArray());
             AddCompletion(command, completion);
             return await ReadFencedAsync(command, leadership, ct);
         }, cancellationToken);
@@ -446,7 +446,7 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
     private static void AddCompletion(NpgsqlCommand command, RunCompletion? completion)
     {
         command.Parameters.Add(new NpgsqlParameter("outcome", NpgsqlDbType.Text)
-            { Value = completion is null ? DBNull.Value : RunRows.NameOf(completion.Outcome) });
+            { Value = completion is null ? DBNull.Value : RunNames.NameOf(completion.Outcome) });
         command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.TimestampTz)
             { Value = completion is null ? DBNull.Value : RunRows.Stored(completion.EndedAt) });
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer)

@@ -4,9 +4,8 @@ using Npgsql;
 namespace JobLog.Dispatch.Runs;
 
 /// <summary>
-/// How a run is laid out in <c>dispatch_runs</c>: the column list every statement returns and the names kinds and outcomes
-/// are stored under. The names are written out here, not taken from the enums, so renaming a member never changes what
-/// is stored; they are the API's names too.
+/// How a run is laid out in <c>dispatch_runs</c>: the column list every statement returns; kinds and outcomes are stored
+/// under their <see cref="RunNames"/>, the API's names too.
 /// </summary>
 internal static class RunRows
 {
@@ -21,49 +20,17 @@ internal static class RunRows
     /// <summary>The longest error text kept; a run's error is a short reason, never a dump.</summary>
     public const int MaxErrorLength = 1000;
 
-    public static string NameOf(RunKind kind) => kind switch
-    {
-        RunKind.Scheduled => "scheduled",
-        RunKind.CatchUp => "catchUp",
-        RunKind.Manual => "manual",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown run kind."),
-    };
+    public static RunKind KindNamed(string name) =>
+        RunNames.KindNamed(name) ?? throw new InvalidOperationException($"Unknown run kind '{name}' in the run store.");
 
-    public static string NameOf(RunOutcome outcome) => outcome switch
-    {
-        RunOutcome.Succeeded => "succeeded",
-        RunOutcome.Failed => "failed",
-        RunOutcome.TimedOut => "timedOut",
-        RunOutcome.Skipped => "skipped",
-        RunOutcome.Misfired => "misfired",
-        RunOutcome.Refused => "refused",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown run outcome."),
-    };
+    public static RunOutcome OutcomeNamed(string name) =>
+        RunNames.OutcomeNamed(name) ?? throw new InvalidOperationException($"Unknown run outcome '{name}' in the run store.");
 
-    public static RunKind KindNamed(string name) => name switch
-    {
-        "scheduled" => RunKind.Scheduled,
-        "catchUp" => RunKind.CatchUp,
-        "manual" => RunKind.Manual,
-        _ => throw new InvalidOperationException($"Unknown run kind '{name}' in the run store."),
-    };
+    /// <summary>The SQL check that keeps every stored kind one of <see cref="RunNames.NameOf(RunKind)"/>.</summary>
+    public static string KindCheck => InList(Enum.GetValues<RunKind>().Select(RunNames.NameOf));
 
-    public static RunOutcome OutcomeNamed(string name) => name switch
-    {
-        "succeeded" => RunOutcome.Succeeded,
-        "failed" => RunOutcome.Failed,
-        "timedOut" => RunOutcome.TimedOut,
-        "skipped" => RunOutcome.Skipped,
-        "misfired" => RunOutcome.Misfired,
-        "refused" => RunOutcome.Refused,
-        _ => throw new InvalidOperationException($"Unknown run outcome '{name}' in the run store."),
-    };
-
-    /// <summary>The SQL check that keeps every stored kind one of <see cref="NameOf(RunKind)"/>.</summary>
-    public static string KindCheck => InList(Enum.GetValues<RunKind>().Select(NameOf));
-
-    /// <summary>The SQL check that keeps every stored outcome one of <see cref="NameOf(RunOutcome)"/>.</summary>
-    public static string OutcomeCheck => InList(Enum.GetValues<RunOutcome>().Select(NameOf));
+    /// <summary>The SQL check that keeps every stored outcome one of <see cref="RunNames.NameOf(RunOutcome)"/>.</summary>
+    public static string OutcomeCheck => InList(Enum.GetValues<RunOutcome>().Select(RunNames.NameOf));
 
     /// <summary>
     /// PostgreSQL keeps instants to the microsecond: an instant is compared and returned as it will be stored, so a claim
