@@ -42,7 +42,15 @@ public sealed class ClusterMembership(
     {
         if (_membership is not { Status: MembershipStatus.Joined } membership || appliedSequence == Interlocked.Read(ref _published))
             return;
-        await membership.UpdateAsync(Record(appliedSequence), cancellationToken);
+        try
+        {
+            await membership.UpdateAsync(Record(appliedSequence), cancellationToken);
+        }
+        catch (InvalidOperationException) when (membership.Status == MembershipStatus.Out)
+        {
+            // The session ended between the check and the write: the entry is gone, and the next join publishes the position.
+            return;
+        }
         Interlocked.Exchange(ref _published, appliedSequence);
     }
 

@@ -30,6 +30,9 @@ internal sealed class FlakyZooKeeperClient(IZooKeeperClient inner) : IZooKeeperC
     /// <summary>Runs after the call was applied and before its reply is "lost": another writer's chance to interfere.</summary>
     public Func<Task>? BeforeLosing { get; init; }
 
+    /// <summary>Runs before each write is sent: a test can hold a caller inside its write while something else happens.</summary>
+    public Func<string, Task>? BeforeWrite { get; set; }
+
     /// <summary>Runs after a getChildren was answered and before its caller sees the answer, which it may make stale.</summary>
     public Func<string, Task>? AfterGetChildren { get; set; }
 
@@ -80,6 +83,8 @@ internal sealed class FlakyZooKeeperClient(IZooKeeperClient inner) : IZooKeeperC
     private async Task<T> Lossy<T>(Func<Task<T>> call, string path)
     {
         Calls++;
+        if (BeforeWrite is { } hold)
+            await hold(path);
         var result = await call();
         if (_lost++ < LoseReplies)
         {
