@@ -12,11 +12,13 @@ public sealed class ApiServerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
 
     private readonly Func<string, bool>? _consume;
+    private readonly StreamWriter? _log;
 
-    private ApiServerProcess(Process process, Uri baseAddress, Func<string, bool>? consume)
+    private ApiServerProcess(Process process, Uri baseAddress, Func<string, bool>? consume, StreamWriter? log)
     {
         _process = process;
         _consume = consume;
+        _log = log;
         BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -55,8 +57,19 @@ public sealed class ApiServerProcess : IAsyncDisposable
             start.Environment[name] = value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
+        var logDirectory = Environment.GetEnvironmentVariable(NodeLogsVariable);
+        if (!string.IsNullOrEmpty(logDirectory))
+        {
+            // To see what a node did during a run: its own information lines, timestamped, each node in a file.
+            start.Environment["Logging__LogLevel__JobLog"] = "Information";
+            start.Environment["Logging__Console__FormatterName"] = "simple";
+            start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+            start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
+            start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var server = new ApiServerProcess(process, new Uri($"http://127.0.0.1:{port}"), consume);
+        var log = string.IsNullOrEmpty(logDirectory) ? null : OpenLog(logDirectory, start.Environment["JOBLOG_NODE_ID"], process.Id);
+        var server = new ApiServerProcess(process, new Uri($"http://127.0.0.1:{port}"), consume, log);
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
@@ -84,6 +97,9 @@ public sealed class ApiServerProcess : IAsyncDisposable
             await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100), ct);
         }
     }
+
+    /// <summary>When set to a directory, every node writes its log lines (JobLog's at Information) to a file there.</summary>
+    public const string NodeLogsVariable = "JOBLOG_BENCH_NODE_LOGS";
 
     public string Output => string.Join(Environment.NewLine, _output);
 
@@ -117,6 +133,8 @@ public sealed class ApiServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (_log is not null)
+            await _log.DisposeAsync();
     }
 
     private static string FindApiDll() => SiblingBuild.Find(Path.Combine("src", "JobLog.Api"), "JobLog.Api.dll");
@@ -128,9 +146,22 @@ public sealed class ApiServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private static StreamWriter OpenLog(string directory, string? nodeId, int processId)
+    {
+        Directory.CreateDirectory(directory);
+        return new StreamWriter(Path.Combine(directory, $"{nodeId ?? "node"}-{processId}.log")) { AutoFlush = true };
+    }
+
     private void Keep(string? line)
     {
-        if (line is null || _consume?.Invoke(line) == true)
+        if (line is null)
+            return;
+        if (_log is not null)
+        {
+            lock (_log)
+                _log.WriteLine(line);
+        }
+        if (_consume?.Invoke(line) == true)
             return;
         _output.Enqueue(line);
         while (_output.Count > 100)

@@ -53,12 +53,18 @@ public sealed class DispatchBench : IBenchSuite
 
         var minute = DispatchWorkload.EveryMinute(plan.MinuteJobs);
         var second = DispatchWorkload.EverySecond(plan.SecondJobs);
-        var oursMinute = await MeasureJobLogAsync(sides, minute, plan.MinuteWindow, kills: 0, plan, ct);
-        var theirsMinute = await MeasureQuartzAsync(sides, minute, plan.MinuteWindow, kills: 0, plan, ct);
-        var oursSecond = await MeasureJobLogAsync(sides, second, plan.SecondWindow, plan.Kills, plan, ct);
-        var theirsSecond = await MeasureQuartzAsync(sides, second, plan.SecondWindow, plan.Kills, plan, ct);
+        var runMinute = options.Workload is null or "minute";
+        var runSecond = options.Workload is null or "second";
+        if (!runMinute && !runSecond)
+            throw new ArgumentException($"--workload {options.Workload}: the dispatch suite has the workloads 'minute' and 'second'.");
+        var oursMinute = runMinute ? await MeasureJobLogAsync(sides, minute, plan.MinuteWindow, kills: 0, plan, ct) : NotRun("--workload second");
+        var theirsMinute = runMinute && options.Peers ? await MeasureQuartzAsync(sides, minute, plan.MinuteWindow, kills: 0, plan, ct) : NotRun(options.Peers ? "--workload second" : "--no-peer");
+        var oursSecond = runSecond ? await MeasureJobLogAsync(sides, second, plan.SecondWindow, plan.Kills, plan, ct) : NotRun("--workload minute");
+        var theirsSecond = runSecond && options.Peers ? await MeasureQuartzAsync(sides, second, plan.SecondWindow, plan.Kills, plan, ct) : NotRun(options.Peers ? "--workload minute" : "--no-peer");
         return Rows(plan, minute, oursMinute, theirsMinute, second, oursSecond, theirsSecond);
     }
+
+    private static SideResult NotRun(string why) => new([], [], null, null, $"not run ({why})");
 
     private static async Task<SideResult> MeasureJobLogAsync(
         Sides sides, DispatchWorkload workload, TimeSpan window, int kills, Plan plan, CancellationToken ct)

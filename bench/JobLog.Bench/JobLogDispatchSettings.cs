@@ -11,7 +11,23 @@ public static class JobLogDispatchSettings
     /// <summary>The ZooKeeper session timeout the nodes run with; the failover target is this plus one second.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(10);
 
-    public static IReadOnlyDictionary<string, string> For(string nodeId, string zooKeeper, string root) => new Dictionary<string, string>
+    /// <summary>Extra node settings for an experiment, as <c>Name=Value</c> pairs separated by spaces (e.g. <c>JobLog__Dispatch__MaxConcurrentCalls=128</c>).</summary>
+    public const string ExtraVariable = "JOBLOG_BENCH_NODE_SETTINGS";
+
+    public static IReadOnlyDictionary<string, string> For(string nodeId, string zooKeeper, string root)
+    {
+        var settings = Defaults(nodeId, zooKeeper, root);
+        foreach (var pair in (Environment.GetEnvironmentVariable(ExtraVariable) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+                throw new ArgumentException($"{ExtraVariable}: '{pair}' is not Name=Value.");
+            settings[pair[..equals]] = pair[(equals + 1)..];
+        }
+        return settings;
+    }
+
+    private static Dictionary<string, string> Defaults(string nodeId, string zooKeeper, string root) => new()
     {
         ["JOBLOG_NODE_ID"] = nodeId,
         ["JOBLOG_ZOOKEEPER"] = zooKeeper,

@@ -4,7 +4,9 @@ using JobLog.Bench;
 var options = new BenchOptions(
     Runs: ReadInt("--runs", 5),
     Quick: args.Contains("--quick"),
-    WorkDirectory: Path.Combine(Path.GetTempPath(), $"joblog-bench-{Environment.ProcessId}"));
+    WorkDirectory: Path.Combine(Path.GetTempPath(), $"joblog-bench-{Environment.ProcessId}"),
+    Peers: !args.Contains("--no-peer"),
+    Workload: ReadString("--workload"));
 var only = ReadString("--suite");
 
 IBenchSuite[] suites = [new FoldBench(), new ApiBench(), new StartupBench(), new ZooKeeperBench(), new ClusterBench(), new DispatchBench()];

@@ -25,7 +25,7 @@ public sealed class DispatchOptions
     [Range(0.01, 3600)]
     public double TriggerPollSeconds { get; set; } = 1;
 
-    /// <summary>How often a node checks whether it leads (and with which epoch) while it is not dispatching.</summary>
+    /// <summary>How often a node checks whether it leads (and with which epoch), besides being woken by every change of the election.</summary>
     [Range(0.01, 60)]
     public double LeadershipPollSeconds { get; set; } = 0.2;
 

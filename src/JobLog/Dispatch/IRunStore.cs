@@ -50,6 +50,16 @@ public interface IRunStore
     Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
         IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A take-over's plan in one write, all or nothing: the occurrences resolved without a call (misfires) and the claims
+    /// (catch-up runs), so a leader lost during it leaves no claim without the records of the occurrences before it (the
+    /// next leader plans from the latest instant recorded). Returns one result per claim, in order; the resolved ones are
+    /// recorded like <see cref="ResolveWithoutCallAsync"/>'s.
+    /// </summary>
+    Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
+        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
+        DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>For every job with a scheduled or catch-up run: the latest scheduled instant recorded (where catch-up starts).</summary>
     Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken);
 
@@ -62,6 +72,10 @@ public interface IRunStore
     /// another's too), so it can be dispatched by the caller. Null when it is not in that state any more.
     /// </summary>
     Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary><see cref="AdoptAsync"/> for many runs in one write (a take-over after a leader lost in a burst); returns those adopted.</summary>
+    Task<IReadOnlyList<RunRecord>> AdoptAllAsync(
+        IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Records a manual trigger, unclaimed, for the leader to dispatch; any node may call this.</summary>
     Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken);

@@ -205,6 +205,65 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Adopting_many_runs_at_once_takes_exactly_those_a_single_adoption_would_take()
+    {
+        await using var scope = Fresh(postgres);
+        var job = NewJob();
+        await scope.Store.TakeOverAsync("old", Leader(1), CancellationToken.None);
+        var runs = (await scope.Store.ClaimAsync(
+                [Occurrence(job, 0), Occurrence(job, 1), Occurrence(job, 2), Occurrence(job, 3)], "old", Leader(1), T0, CancellationToken.None))
+            .Select(c => c.Run!).ToList();
+        await scope.Store.BeginAttemptAsync(runs[1].Id, 1, "old", Leader(1), T0, CancellationToken.None);
+        await scope.Store.CompleteAsync(runs[2].Id, Ended(RunOutcome.Succeeded, 200), CancellationToken.None);
+        await scope.Store.TakeOverAsync("new", Leader(2), CancellationToken.None);
+        var ownedByNew = (await scope.Store.ClaimAsync([Occurrence(job, 4)], "new", Leader(2), T0, CancellationToken.None))[0].Run!;
+        var trigger = await scope.Store.RequestTriggerAsync(job, 1, T0, CancellationToken.None);
+
+        var adopted = await scope.Store.AdoptAllAsync(
+            [.. runs.Select(r => r.Id), ownedByNew.Id, trigger.Id, long.MaxValue], "new", Leader(2), T0.AddMinutes(5), CancellationToken.None);
+        var again = await scope.Store.AdoptAllAsync([runs[0].Id, runs[3].Id], "new", Leader(2), T0, CancellationToken.None);
+
+        Assert.Equal(
+            [(runs[0].Id, "new", 2L, T0.AddMinutes(5)), (runs[3].Id, "new", 2L, T0.AddMinutes(5))],
+            adopted.OrderBy(r => r.Id).Select(r => (r.Id, r.ClaimedBy!, r.Epoch!.Value, r.ClaimedAt!.Value)));
+        Assert.Empty(again);
+        await Assert.ThrowsAsync<FencedException>(() => scope.Store.AdoptAllAsync([runs[0].Id], "old", Leader(1), T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_take_over_plan_writes_its_records_and_claims_together_and_a_fenced_plan_writes_nothing()
+    {
+        await using var scope = Fresh(postgres);
+        await using var deposed = scope.OtherNode();
+        var job = NewJob();
+        var other = NewJob();
+        await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
+        var already = (await scope.Store.ClaimAsync([Occurrence(other, 1)], "a", Leader(1), T0, CancellationToken.None))[0].Run!;
+        await scope.Store.TakeOverAsync("b", Leader(2), CancellationToken.None);
+        var misfired = Ended(RunOutcome.Misfired);
+
+        var refused = await Record.ExceptionAsync(() => deposed.ClaimWithResolvedAsync(
+            [Occurrence(job, 5, RunKind.CatchUp)], [new ResolvedOccurrence(Occurrence(job, 4), misfired)], "a", Leader(1), T0, CancellationToken.None));
+        var countAfterRefusal = await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs");
+        var results = await scope.Store.ClaimWithResolvedAsync(
+            [Occurrence(job, 3, RunKind.CatchUp), Occurrence(other, 1, RunKind.CatchUp)],
+            [new ResolvedOccurrence(Occurrence(job, 1), misfired), new ResolvedOccurrence(Occurrence(job, 2), misfired with { Error = "older" })],
+            "b", Leader(2), T0.AddMinutes(1), CancellationToken.None);
+
+        Assert.IsType<FencedException>(refused);
+        Assert.Equal(1, countAfterRefusal);
+        Assert.Equal(2, results.Count);
+        Assert.Equal((RunKind.CatchUp, (RunOutcome?)null, "b", T0.AddMinutes(1)),
+            (results[0].Run!.Kind, results[0].Run!.Outcome, results[0].Run!.ClaimedBy!, results[0].Run!.ClaimedAt!.Value));
+        Assert.Null(results[1].Run);
+        var recorded = (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id).ToList();
+        Assert.Equal([already.Id, results[0].Run!.Id], recorded);
+        Assert.Equal(4, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
+        Assert.Equal(2, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where outcome = 'misfired' and claimed_by = 'b'"));
+        Assert.Equal(1, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where error = 'older'"));
+    }
+
+    [Fact]
     public async Task Adoption_and_the_old_owners_first_attempt_racing_for_one_run_never_both_win()
     {
         await using var scope = Fresh(postgres);

@@ -52,6 +52,18 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         return results;
     }
 
+    public async Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
+        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fence = inner.Fence;
+        var results = await inner.ClaimWithResolvedAsync(claims, resolved, node, leadership, now, cancellationToken);
+        Note(fence, leadership, resolved.Count > 0 || results.Any(r => r.Run is not null), "recorded a take-over plan");
+        if (AfterClaim is { } hook && results.Any(r => r.Run is not null))
+            await hook();
+        return results;
+    }
+
     public Task<IReadOnlyDictionary<JobLog.Model.JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken) =>
         inner.LatestScheduledAsync(cancellationToken);
 
@@ -62,6 +74,15 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         var fence = inner.Fence;
         var adopted = await inner.AdoptAsync(runId, node, leadership, now, cancellationToken);
         Note(fence, leadership, adopted is not null, $"adopted run {runId}");
+        return adopted;
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> AdoptAllAsync(
+        IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fence = inner.Fence;
+        var adopted = await inner.AdoptAllAsync(runIds, node, leadership, now, cancellationToken);
+        Note(fence, leadership, adopted.Count > 0, $"adopted runs {string.Join(", ", adopted.Select(r => r.Id))}");
         return adopted;
     }
 

@@ -51,6 +51,28 @@ public sealed class LeaderDispatcherTests
     }
 
     [Fact]
+    public async Task It_takes_over_as_soon_as_it_is_elected_and_stops_as_soon_as_it_is_not_without_waiting_for_its_poll()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "* * * * * *");
+        var leadership = new SwitchableLeadership { Epoch = 4 };
+        // The test's clock stands still: the leadership poll never comes round, only the election's change can wake it.
+        using var dispatcher = Dispatcher(rig, leadership, new DispatchOptions { LeadershipPollSeconds = 60 });
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        leadership.Leads = true;
+        await Eventually(() => dispatcher.Snapshot().Dispatching, Within, "the elected node takes over");
+        leadership.Leads = false;
+        await Eventually(() => !dispatcher.Snapshot().Dispatching && !dispatcher.Snapshot().Leading, Within, "the deposed node stops");
+        leadership.Epoch = 6;
+        leadership.Leads = true;
+        await Eventually(() => dispatcher.Snapshot() is { Dispatching: true, Epoch: 6 }, Within, "the node elected again takes over");
+
+        Assert.Equal(DispatchRig.Start, rig.Clock.GetUtcNow());
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Fenced_off_by_a_larger_epoch_it_stops_and_dispatches_again_only_under_a_new_leadership()
     {
         var rig = new DispatchRig();

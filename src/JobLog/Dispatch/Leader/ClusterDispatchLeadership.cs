@@ -21,4 +21,7 @@ public sealed class ClusterDispatchLeadership(ClusterLeadership leadership, Sync
         : _alone ?? (leadership.View is { IsLeader: true, Epoch: { } epoch, Incarnation: { } incarnation }
             ? new DispatchFenceToken(incarnation, epoch)
             : null);
+
+    // Loading the schedule also changes what Current says, once, at start-up: the dispatcher's poll sees that.
+    public Task Changed => leadership.Changed;
 }

@@ -435,30 +435,41 @@ public sealed partial class DispatchTerm
     /// </summary>
     private async Task ResolveUnfinishedAsync(Schedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var orphans = new List<RunRecord>();
         foreach (var run in await _runs.UnfinishedAsync(cancellationToken))
         {
             if (_inFlight.Contains(run.Id))
                 continue; // this node's own delivery, still running from an earlier term
-            var definition = schedule.Find(run.Job)?.Definition;
             if (run.Attempts == 0)
             {
                 // A claim of this very leadership with no delivery running is an earlier term's, ended between claim and
                 // call (the store went away, say): it is this term's to dispatch, there is nobody to adopt it from.
-                var adopted = run.ClaimedBy == _node && run.ClaimedUnder(Leadership)
-                    ? run
-                    : await Fence(() => _runs.AdoptAsync(run.Id, _node, Leadership, now, cancellationToken));
-                if (adopted is null)
-                    continue;
-                var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
-                if (adopted.Kind != RunKind.Manual && adopted.ScheduledAt < now - window)
-                    await CompleteAsync(adopted, RunOutcome.Misfired, null,
-                        "claimed by a dispatcher that was lost before calling, and now older than the catch-up window");
+                if (run.ClaimedBy == _node && run.ClaimedUnder(Leadership))
+                    await DispatchAsync(run);
                 else
-                    StartDelivery(adopted, adopted.JobVersion == schedule.Find(run.Job)?.Version ? definition : null);
+                    orphans.Add(run);
                 continue;
             }
-            var deadline = LiveUntil(run, definition, now);
+            var deadline = LiveUntil(run, schedule.Find(run.Job)?.Definition, now);
             _ = Task.Run(() => RecordInDoubtAsync(run, deadline), CancellationToken.None);
+        }
+        foreach (var chunk in orphans.Chunk(_options.ClaimBatchSize))
+        {
+            var ids = chunk.Select(r => r.Id).ToList();
+            foreach (var adopted in await Fence(() => _runs.AdoptAllAsync(ids, _node, Leadership, now, cancellationToken)))
+                await DispatchAsync(adopted);
+        }
+
+        // Within its catch-up window an adopted run is called; older, it is recorded misfired.
+        async Task DispatchAsync(RunRecord adopted)
+        {
+            var definition = schedule.Find(adopted.Job)?.Definition;
+            var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
+            if (adopted.Kind != RunKind.Manual && adopted.ScheduledAt < now - window)
+                await CompleteAsync(adopted, RunOutcome.Misfired, null,
+                    "claimed by a dispatcher that was lost before calling, and now older than the catch-up window");
+            else
+                StartDelivery(adopted, adopted.JobVersion == schedule.Find(adopted.Job)?.Version ? definition : null);
         }
     }
 
@@ -507,8 +518,7 @@ public sealed partial class DispatchTerm
         CancellationToken cancellationToken)
     {
         var limits = MisfireLimits.From(_options);
-        var catchUps = new List<(OccurrenceClaim Claim, JobState Job)>();
-        var misfires = new List<(OccurrenceClaim Claim, string Reason)>();
+        var plans = new List<(JobState Job, MisfirePlan Plan)>();
         foreach (var job in schedule.Jobs)
         {
             if (!job.IsDue)
@@ -517,30 +527,46 @@ public sealed partial class DispatchTerm
             // record every occurrence since each job's last change as missed).
             var handled = latest.TryGetValue(job.Id, out var at) && at > dispatchingSince ? at : dispatchingSince;
             var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits);
-            catchUps.AddRange(plan.CatchUp.Select(t => (new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp), job)));
-            misfires.AddRange(plan.Misfired.Select(m => (new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), m.Reason)));
+            if (plan.CatchUp.Count > 0 || plan.Misfired.Count > 0)
+                plans.Add((job, plan));
         }
-        // Misfire records first: a leader lost in between leaves the catch-ups to the next one's plan, which starts after
-        // the latest recorded instant. The other way round, the earlier occurrences would be left without a record.
-        foreach (var group in misfires.GroupBy(m => m.Reason))
+        // A job's misfire records and catch-up claims go in one write: a leader lost before it leaves the job to the next
+        // one's plan, which starts after the latest recorded instant; records written after the claims, or apart from
+        // them, could leave the earlier occurrences without a record. Jobs are grouped into writes of bounded size.
+        var catchUps = 0;
+        var misfires = 0;
+        var claims = new List<OccurrenceClaim>();
+        var resolved = new List<ResolvedOccurrence>();
+        var definitions = new Dictionary<JobId, JobState>();
+        foreach (var (job, plan) in plans)
         {
-            foreach (var chunk in group.Select(m => m.Claim).Chunk(_options.ClaimBatchSize))
-            {
-                var completion = new RunCompletion(RunOutcome.Misfired, now, null, group.Key);
-                await Fence(() => _runs.ResolveWithoutCallAsync(chunk, completion, _node, Leadership, cancellationToken));
-            }
+            claims.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
+            resolved.AddRange(plan.Misfired.Select(m => new ResolvedOccurrence(
+                new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Reason))));
+            definitions[job.Id] = job;
+            catchUps += plan.CatchUp.Count;
+            misfires += plan.Misfired.Count;
+            if (claims.Count + resolved.Count >= PlanRowsPerWrite)
+                await WritePlanAsync();
         }
-        foreach (var chunk in catchUps.Chunk(_options.ClaimBatchSize))
+        await WritePlanAsync();
+        if (misfires > 0 || catchUps > 0)
+            LogMisfires(_logger, catchUps, misfires);
+
+        async Task WritePlanAsync()
         {
-            var results = await Fence(() => _runs.ClaimAsync(chunk.Select(c => c.Claim).ToList(), _node, Leadership, now, cancellationToken));
-            foreach (var (result, job) in results.Zip(chunk.Select(c => c.Job)))
+            if (claims.Count == 0 && resolved.Count == 0)
+                return;
+            var results = await Fence(() => _runs.ClaimWithResolvedAsync(claims, resolved, _node, Leadership, now, cancellationToken));
+            foreach (var result in results)
             {
                 if (result.Run is { } run)
-                    StartDelivery(run, job.Definition);
+                    StartDelivery(run, definitions[run.Job].Definition);
             }
+            claims.Clear();
+            resolved.Clear();
+            definitions.Clear();
         }
-        if (misfires.Count > 0 || catchUps.Count > 0)
-            LogMisfires(_logger, catchUps.Count, misfires.Count);
     }
 
     private void ThrowIfFenced()
@@ -571,6 +597,10 @@ public sealed partial class DispatchTerm
         LogFenced(_logger, Leadership.ToString(), e.Fence.ToString());
         _onFenced(e);
     }
+
+    // Rows of one take-over write (a job's rows are never split across writes): large enough that an outage's plan for
+    // thousands of jobs takes few round trips, small enough for one statement.
+    private const int PlanRowsPerWrite = 20_000;
 
     private sealed record DueJob(JobState Job, IEnumerator<DateTimeOffset> Times, DateTimeOffset Next, long Stamp);
 

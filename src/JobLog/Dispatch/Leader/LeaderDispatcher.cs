@@ -66,9 +66,10 @@ public sealed partial class LeaderDispatcher(
         }
         while (!stoppingToken.IsCancellationRequested)
         {
+            var changed = leadership.Changed;
             if (leadership.Current is not { } current || current == _fenced)
             {
-                await DelayAsync(_options.LeadershipPoll, stoppingToken);
+                await WaitForLeadershipChangeAsync(changed, stoppingToken);
                 continue;
             }
             using var termEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -175,12 +176,13 @@ public sealed partial class LeaderDispatcher(
     {
         while (!termEnd.IsCancellationRequested)
         {
+            var changed = leadership.Changed;
             if (leadership.Current != held)
             {
                 await termEnd.CancelAsync();
                 return;
             }
-            await DelayAsync(_options.LeadershipPoll, termEnd.Token);
+            await WaitForLeadershipChangeAsync(changed, termEnd.Token);
         }
     }
 
@@ -193,6 +195,10 @@ public sealed partial class LeaderDispatcher(
         _fenced = held;
         LogStayingFenced(logger, held.ToString(), fenced.Fence.ToString());
     }
+
+    // The election's change wakes it at once; the poll is the safety net (and sees the schedule's first load).
+    private async Task WaitForLeadershipChangeAsync(Task changed, CancellationToken cancellationToken) =>
+        await Task.WhenAny(changed, DelayAsync(_options.LeadershipPoll, cancellationToken));
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {

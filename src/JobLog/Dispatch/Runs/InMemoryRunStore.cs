@@ -118,6 +118,23 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
+    public Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
+        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        CheckClaims([.. claims, .. resolved.Select(r => r.Claim)]);
+        lock (_gate)
+        {
+            CheckFence(leadership);
+            foreach (var occurrence in resolved)
+                TryInsert(occurrence.Claim, node, leadership, occurrence.Completion.EndedAt, occurrence.Completion);
+            IReadOnlyList<ClaimResult> results = claims
+                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, now, completion: null)))
+                .ToList();
+            return Task.FromResult(results);
+        }
+    }
+
     public Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -151,6 +168,18 @@ public sealed class InMemoryRunStore : IRunStore
             Replace(adopted);
             return Task.FromResult<RunRecord?>(adopted);
         }
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> AdoptAllAsync(
+        IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var adopted = new List<RunRecord>();
+        foreach (var runId in runIds)
+        {
+            if (await AdoptAsync(runId, node, leadership, now, cancellationToken) is { } run)
+                adopted.Add(run);
+        }
+        return adopted;
     }
 
     public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken)

@@ -91,13 +91,24 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
 
     public Task<IReadOnlyList<ClaimResult>> ClaimAsync(
         IReadOnlyList<OccurrenceClaim> claims, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InsertClaimsAsync(claims, node, leadership, RunRows.Stored(now), completion: null,
+        InsertClaimsAsync([.. claims.Select(c => (c, (RunCompletion?)null))], node, leadership, now,
             "Claiming occurrences failed; the claims may or may not have been recorded", cancellationToken);
 
     public Task<IReadOnlyList<ClaimResult>> ResolveWithoutCallAsync(
         IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken) =>
-        InsertClaimsAsync(claims, node, leadership, RunRows.Stored(completion.EndedAt), completion,
+        InsertClaimsAsync([.. claims.Select(c => (c, (RunCompletion?)completion))], node, leadership, completion.EndedAt,
             "Recording outcomes without a call failed; they may or may not have been recorded", cancellationToken);
+
+    public async Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
+        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var results = await InsertClaimsAsync(
+            [.. resolved.Select(r => (r.Claim, (RunCompletion?)r.Completion)), .. claims.Select(c => (c, (RunCompletion?)null))],
+            node, leadership, now, "Recording a take-over's misfires and catch-up claims failed; they may or may not have been recorded",
+            cancellationToken);
+        return [.. results.Skip(resolved.Count)];
+    }
 
     public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -203,8 +214,28 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         // The caller holds the fence, so any other claimer (a null incarnation is an unknown one) is deposed.
         TakeRunAsync(
             "Adopting a run failed; it may or may not have been adopted",
-            "outcome is null and attempts = 0 and claimed_by is not null and (incarnation is distinct from @incarnation or epoch <> @epoch)",
+            Adoptable,
             runId, node, leadership, now, cancellationToken);
+
+    public Task<IReadOnlyList<RunRecord>> AdoptAllAsync(
+        IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync("Adopting runs failed; they may or may not have been adopted", async (connection, ct) =>
+        {
+            await using var command = FencedCommand(
+                connection,
+                $"""
+                 update {_runs}
+                    set claimed_by = @node, incarnation = @incarnation, epoch = @epoch, claimed_at = @now
+                  where id = any(@ids) and {Adoptable}
+                    and {HoldsFence}
+                 returning {RunRows.Columns}
+                 """,
+                leadership);
+            command.Parameters.AddWithValue("ids", runIds.ToArray());
+            command.Parameters.AddWithValue("node", node);
+            command.Parameters.AddWithValue("now", RunRows.Stored(now));
+            return await ReadFencedAsync(command, leadership, ct);
+        }, cancellationToken);
 
     public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync("Requesting a trigger failed; it may or may not have been recorded", async (connection, ct) =>
@@ -334,21 +365,21 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
     // One statement per batch, its rows in a fixed order (job, instant): two leaders claiming overlapping batches wait on
     // each other's rows in the same order, so they cannot deadlock. A claim that meets an existing row gets no run: the
     // occurrence is someone else's (or an earlier claim's in the same batch) to record.
+    // One statement, so one commit: every row is written or none. A resolved row is claimed at its end instant.
     private async Task<IReadOnlyList<ClaimResult>> InsertClaimsAsync(
-        IReadOnlyList<OccurrenceClaim> claims,
+        IReadOnlyList<(OccurrenceClaim Claim, RunCompletion? Completion)> rows,
         string node,
         DispatchFenceToken leadership,
-        DateTimeOffset claimedAt,
-        RunCompletion? completion,
+        DateTimeOffset now,
         string failure,
         CancellationToken cancellationToken)
     {
-        if (claims.Any(c => c.Kind == RunKind.Manual))
-            throw new ArgumentException("Manual runs are requested with RequestTriggerAsync, not claimed as occurrences.", nameof(claims));
-        var distinct = claims
-            .DistinctBy(Key)
-            .OrderBy(c => c.Job.Value, StringComparer.Ordinal)
-            .ThenBy(c => RunRows.Stored(c.ScheduledAt))
+        if (rows.Any(r => r.Claim.Kind == RunKind.Manual))
+            throw new ArgumentException("Manual runs are requested with RequestTriggerAsync, not claimed as occurrences.", nameof(rows));
+        var distinct = rows
+            .DistinctBy(r => Key(r.Claim))
+            .OrderBy(r => r.Claim.Job.Value, StringComparer.Ordinal)
+            .ThenBy(r => RunRows.Stored(r.Claim.ScheduledAt))
             .ToList();
         var written = await RunAsync(failure, async (connection, ct) =>
         {
@@ -358,10 +389,10 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                  insert into {_runs}
                      (job_id, job_version, scheduled_at, kind, claimed_by, incarnation, epoch, claimed_at,
                       outcome, ended_at, http_status, error)
-                 select c.job_id, c.job_version, c.scheduled_at, c.kind, @node, @incarnation, @epoch, @claimed,
-                        @outcome, @ended, @status, @error
-                   from unnest(@jobs, @versions, @instants, @kinds) with ordinality
-                        as c(job_id, job_version, scheduled_at, kind, position)
+                 select c.job_id, c.job_version, c.scheduled_at, c.kind, @node, @incarnation, @epoch, coalesce(c.ended_at, @claimed),
+                        c.outcome, c.ended_at, c.http_status, c.error
+                   from unnest(@jobs, @versions, @instants, @kinds, @outcomes, @ends, @statuses, @errors) with ordinality
+                        as c(job_id, job_version, scheduled_at, kind, outcome, ended_at, http_status, error, position)
                   where {HoldsFence}
                   order by c.position
                  on conflict (job_id, scheduled_at) where kind <> 'manual' do nothing
@@ -369,23 +400,34 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                  """,
                 leadership);
             command.Parameters.AddWithValue("node", node);
-            command.Parameters.AddWithValue("claimed", claimedAt);
-            command.Parameters.AddWithValue("jobs", distinct.Select(c => c.Job.Value).ToArray());
-            command.Parameters.AddWithValue("versions", distinct.Select(c => c.JobVersion).ToArray());
+            command.Parameters.AddWithValue("claimed", RunRows.Stored(now));
+            command.Parameters.AddWithValue("jobs", distinct.Select(r => r.Claim.Job.Value).ToArray());
+            command.Parameters.AddWithValue("versions", distinct.Select(r => r.Claim.JobVersion).ToArray());
             command.Parameters.Add(new NpgsqlParameter("instants", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             {
-                Value = distinct.Select(c => RunRows.Stored(c.ScheduledAt)).ToArray(),
+                Value = distinct.Select(r => RunRows.Stored(r.Claim.ScheduledAt)).ToArray(),
             });
-            command.Parameters.AddWithValue("kinds", distinct.Select(c => RunNames.NameOf(c.Kind)).ToArray());
-            AddCompletion(command, completion);
+            command.Parameters.AddWithValue("kinds", distinct.Select(r => RunNames.NameOf(r.Claim.Kind)).ToArray());
+            command.Parameters.Add(new NpgsqlParameter("outcomes", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                { Value = distinct.Select(r => r.Completion is { } c ? RunNames.NameOf(c.Outcome) : null).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                { Value = distinct.Select(r => r.Completion is { } c ? RunRows.Stored(c.EndedAt) : (DateTimeOffset?)null).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+                { Value = distinct.Select(r => r.Completion?.HttpStatus).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                { Value = distinct.Select(r => RunRows.StoredError(r.Completion?.Error)).ToArray() });
             return await ReadFencedAsync(command, leadership, ct);
         }, cancellationToken);
 
         var runs = written.ToDictionary(r => (r.Job, r.ScheduledAt));
-        return claims.Select(claim => new ClaimResult(claim, runs.Remove(Key(claim), out var run) ? run : null)).ToList();
+        return rows.Select(row => new ClaimResult(row.Claim, runs.Remove(Key(row.Claim), out var run) ? run : null)).ToList();
 
         static (JobId, DateTimeOffset) Key(OccurrenceClaim claim) => (claim.Job, RunRows.Stored(claim.ScheduledAt));
     }
+
+    // A run nobody began a call for, claimed by another leadership than the caller's (which holds the fence).
+    private const string Adoptable =
+        "outcome is null and attempts = 0 and claimed_by is not null and (incarnation is distinct from @incarnation or epoch <> @epoch)";
 
     // The condition every fenced write carries: the fence row (read under a share lock) holds the caller's leadership.
     private const string HoldsFence = "exists (select from fence where fence.incarnation = @incarnation and fence.epoch = @epoch)";
@@ -442,18 +484,6 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         reader.IsDBNull(0) ? null : reader.GetString(0),
         reader.GetInt64(1),
         reader.IsDBNull(2) ? null : reader.GetString(2));
-
-    private static void AddCompletion(NpgsqlCommand command, RunCompletion? completion)
-    {
-        command.Parameters.Add(new NpgsqlParameter("outcome", NpgsqlDbType.Text)
-            { Value = completion is null ? DBNull.Value : RunNames.NameOf(completion.Outcome) });
-        command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.TimestampTz)
-            { Value = completion is null ? DBNull.Value : RunRows.Stored(completion.EndedAt) });
-        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer)
-            { Value = (object?)completion?.HttpStatus ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text)
-            { Value = (object?)RunRows.StoredError(completion?.Error) ?? DBNull.Value });
-    }
 
     private static async Task<IReadOnlyList<RunRecord>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
