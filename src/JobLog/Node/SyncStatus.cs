@@ -11,11 +11,15 @@ public sealed class SyncStatus(TimeProvider clock)
     private long _appliedSequence;
     private long _lastStoreSyncTicks;
     private volatile bool _loaded;
+    private readonly TaskCompletionSource _loadedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _storeError;
     private volatile ZooKeeperLink _zooKeeper = ZooKeeperLink.NotConfigured;
 
     /// <summary>True once every event committed before start-up has been folded.</summary>
     public bool IsLoaded => _loaded;
+
+    /// <summary>Completes when <see cref="IsLoaded"/> becomes true.</summary>
+    public Task Loaded => _loadedSignal.Task;
 
     /// <summary>The global sequence up to which the store's feed has been read and folded.</summary>
     public long TailSequence => Interlocked.Read(ref _tailSequence);
@@ -50,7 +54,11 @@ public sealed class SyncStatus(TimeProvider clock)
 
     internal void RecordApplied(long sequence) => RaiseTo(ref _appliedSequence, sequence);
 
-    internal void MarkLoaded() => _loaded = true;
+    internal void MarkLoaded()
+    {
+        _loaded = true;
+        _loadedSignal.TrySetResult();
+    }
 
     internal void MarkStoreSynced()
     {

@@ -22,6 +22,6 @@ public sealed class ClusterDispatchLeadership(ClusterLeadership leadership, Sync
             ? new DispatchFenceToken(incarnation, epoch)
             : null);
 
-    // Loading the schedule also changes what Current says, once, at start-up: the dispatcher's poll sees that.
-    public Task Changed => leadership.Changed;
+    // Loading the schedule changes what Current says too, once, at start-up.
+    public Task Changed => status.IsLoaded ? leadership.Changed : Task.WhenAny(leadership.Changed, status.Loaded);
 }

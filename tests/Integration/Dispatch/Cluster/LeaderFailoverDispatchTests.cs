@@ -101,6 +101,28 @@ public sealed class LeaderFailoverDispatchTests(ClusterServers servers, ITestOut
     }
 
     [Fact]
+    public async Task An_elected_node_dispatches_at_once_at_start_and_after_the_leader_dies_without_waiting_for_its_leadership_poll()
+    {
+        // A poll far longer than the waits below: only the election's change (and the schedule's first load) can wake it.
+        var settings = new Dictionary<string, string> { ["JobLog__Dispatch__LeadershipPollSeconds"] = "60" };
+        await using var dispatching = await DispatchingCluster.StartAsync(servers, settings: settings);
+        var cluster = dispatching.Cluster;
+        var startedAt = DateTimeOffset.UtcNow;
+        var id = await dispatching.CreateJobAsync(cluster.Nodes[0], "* * * * * *");
+        var soon = TimeSpan.FromSeconds(25);
+
+        await Wait.Eventually(() => dispatching.DeliveriesOf(id).Count >= 1, soon, "the first leader dispatches");
+        var leader = await cluster.LeaderAsync(Patience);
+        await leader.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        await Wait.Eventually(
+            () => dispatching.DeliveriesOf(id).Any(d => d.ReceivedAt > killedAt + TestCluster.SessionTimeout),
+            TestCluster.SessionTimeout + soon, () => $"the node elected after {leader.Id} dispatches");
+
+        output.WriteLine($"started {startedAt:O}, killed {leader.Id} {killedAt:O}, next delivery {dispatching.DeliveriesOf(id).First(d => d.ReceivedAt > killedAt).ReceivedAt:O}");
+    }
+
+    [Fact]
     public async Task A_zombie_leader_thawed_after_a_new_leader_took_over_dispatches_nothing_and_steps_down()
     {
         await using var dispatching = await DispatchingCluster.StartAsync(servers);
