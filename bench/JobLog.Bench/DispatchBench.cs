@@ -88,7 +88,8 @@ public sealed class DispatchBench : IBenchSuite
             },
             cluster.RestartAsync);
         return await MeasureAsync("JobLog", sides.Receiver, workload, window, kills, failover, plan, ct,
-            $"Is the dispatcher on this build, and do the settings in {nameof(JobLogDispatchSettings)} match its names?");
+            $"Is the dispatcher on this build, and do the settings in {nameof(JobLogDispatchSettings)} match its names?",
+            cluster.DescribeDispatchersAsync);
     }
 
     private static async Task<SideResult> MeasureQuartzAsync(
@@ -148,7 +149,7 @@ public sealed class DispatchBench : IBenchSuite
     /// </summary>
     private static async Task<SideResult> MeasureAsync(
         string side, WebhookReceiver receiver, DispatchWorkload workload, TimeSpan window, int kills, FailoverHooks failover,
-        Plan plan, CancellationToken ct, string? hint = null)
+        Plan plan, CancellationToken ct, string? hint = null, Func<CancellationToken, Task<string>>? describe = null)
     {
         if (!await EventuallyAsync(() => receiver.Count > 0, FirstDeliveryDeadline, ct))
         {
@@ -170,6 +171,11 @@ public sealed class DispatchBench : IBenchSuite
         foreach (var (result, k) in windows.Select((w, k) => (w, k)))
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {side}, {workload.Label}, window {k + 1}/{windows.Count}: {Describe(result)}"));
+        if (describe is not null && windows.Any(w => w.Delivered < w.Expected))
+        {
+            var last = receiver.Deliveries is { Count: > 0 } all ? $"the last at {all[^1].ReceivedAt:HH:mm:ss.fff} for {all[^1].Occurrence:HH:mm:ss.fff}" : "none";
+            Console.Error.WriteLine($"  {side}: a window fell short; {receiver.Count:N0} deliveries so far, {last}; dispatchers: {await describe(ct)}");
+        }
 
         if (kills == 0 || windows.All(w => w.Delivered == 0))
             return new SideResult(windows, [], null, null, null);

@@ -116,6 +116,26 @@ public sealed class JobLogDispatchCluster : IAsyncDisposable
     }
 
     /// <summary>kill -9 of one node: its process ends at once, its ZooKeeper session expires only after the timeout.</summary>
+    /// <summary>Each live node's dispatcher state as /cluster shows it (for a note when a window delivered nothing).</summary>
+    public async Task<string> DescribeDispatchersAsync(CancellationToken ct)
+    {
+        var lines = new List<string>();
+        foreach (var (id, node) in _nodes)
+        {
+            if (node is null)
+                continue;
+            try
+            {
+                lines.Add($"{id}: {(await ClusterAsync(node, ct)).GetProperty("dispatcher")}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or KeyNotFoundException)
+            {
+                lines.Add($"{id}: /cluster not read: {e.Message}");
+            }
+        }
+        return string.Join("; ", lines);
+    }
+
     public async Task KillAsync(string nodeId)
     {
         if (_nodes.GetValueOrDefault(nodeId) is { } node)

@@ -11,9 +11,9 @@ public sealed class DeliveryOptions
     /// <summary>
     /// HTTP calls in flight at once across every target; a call waits for a free slot (backoff waits hold none). A slot is
     /// held from recording the attempt's start (one batched write for every slot that starts meanwhile) to the answer, so
-    /// a burst of N calls takes about N / slots of those writes; it also bounds the calls a lost leader leaves in doubt.
+    /// it also bounds the calls a lost leader leaves in doubt.
     /// </summary>
-    public int MaxConcurrentCalls { get; set; } = 256;
+    public int MaxConcurrentCalls { get; set; } = 64;
 
     /// <summary>Allowed and denied address ranges (<c>JobLog:Dispatch:Targets:Allow</c> / <c>Deny</c>).</summary>
     public TargetPolicyOptions Targets { get; set; } = new();

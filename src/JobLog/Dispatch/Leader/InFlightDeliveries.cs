@@ -10,6 +10,9 @@ public sealed class InFlightDeliveries
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Entry> _runs = [];
+    // The scheduled and catch-up runs by job: the due loop asks for a job's latest once per occurrence it claims, a
+    // thousand times a tick at a thousand jobs a second, while as many deliveries come and go under the same lock.
+    private readonly Dictionary<JobId, List<Entry>> _scheduledByJob = [];
     private TaskCompletionSource? _idle;
 
     public int Count
@@ -32,10 +35,10 @@ public sealed class InFlightDeliveries
     {
         lock (_gate)
         {
-            var latest = _runs.Values
-                .Where(e => e.Run.Job == job && e.Run.Kind != RunKind.Manual)
-                .MaxBy(e => e.Run.Id);
-            return latest is null ? null : (latest.Run, latest.Cancel);
+            if (!_scheduledByJob.TryGetValue(job, out var entries))
+                return null;
+            var latest = entries.MaxBy(e => e.Run.Id)!;
+            return (latest.Run, latest.Cancel);
         }
     }
 
@@ -64,8 +67,17 @@ public sealed class InFlightDeliveries
 
     internal void Add(RunRecord run, CancellationTokenSource cancel)
     {
+        var entry = new Entry(run, cancel);
         lock (_gate)
-            _runs[run.Id] = new Entry(run, cancel);
+        {
+            Forget(run.Id);
+            _runs[run.Id] = entry;
+            if (run.Kind == RunKind.Manual)
+                return;
+            if (!_scheduledByJob.TryGetValue(run.Job, out var entries))
+                _scheduledByJob[run.Job] = entries = [];
+            entries.Add(entry);
+        }
     }
 
     internal void Remove(long runId)
@@ -73,7 +85,7 @@ public sealed class InFlightDeliveries
         TaskCompletionSource? idle = null;
         lock (_gate)
         {
-            _runs.Remove(runId);
+            Forget(runId);
             if (_runs.Count == 0)
             {
                 idle = _idle;
@@ -83,5 +95,21 @@ public sealed class InFlightDeliveries
         idle?.TrySetResult();
     }
 
-    private sealed record Entry(RunRecord Run, CancellationTokenSource Cancel);
+    // Under the lock.
+    private void Forget(long runId)
+    {
+        if (!_runs.Remove(runId, out var entry) || !_scheduledByJob.TryGetValue(entry.Run.Job, out var entries))
+            return;
+        entries.Remove(entry);
+        if (entries.Count == 0)
+            _scheduledByJob.Remove(entry.Run.Job);
+    }
+
+    // A class, not a record: an entry is removed from its job's list as the very object that was added.
+    private sealed class Entry(RunRecord run, CancellationTokenSource cancel)
+    {
+        public RunRecord Run { get; } = run;
+
+        public CancellationTokenSource Cancel { get; } = cancel;
+    }
 }
