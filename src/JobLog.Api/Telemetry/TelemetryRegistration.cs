@@ -23,15 +23,16 @@ public static class TelemetryRegistration
     {
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NodeGauges>();
-        services.AddHostedService<NodeGaugesStarter>();
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(JobLogTelemetry.Name))
             .WithMetrics(metrics => metrics
                 .AddMeter(JobLogTelemetry.Name)
+                // Made with the meter provider, so the gauges exist from the first scrape on.
+                .AddInstrumentation(sp => sp.GetRequiredService<NodeGauges>())
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddView(instrument => instrument.Name == JobLogTelemetry.DispatchRuns.Name ? RunSeries(configuration) : null)
+                .AddView(instrument => instrument.Name == JobLogTelemetry.DispatchRunsName ? RunSeries(configuration) : null)
                 // A scrape reads the current values; the exporter's default 300 ms cache would hide a change made just before.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing

@@ -15,6 +15,16 @@ public static class JobLogTelemetry
     /// <summary>The meter's and the activity source's name: what a metrics or tracing pipeline subscribes to.</summary>
     public const string Name = "JobLog";
 
+    // Instrument names as constants: a listener told of an instrument while this type is still being initialized (the
+    // instruments are published as they are made) must not need its properties.
+
+    public const string JobChangesName = "joblog.job.changes";
+    public const string JobConflictsName = "joblog.job.conflicts";
+    public const string StoreAppendDurationName = "joblog.store.append.duration";
+    public const string PropagationLagName = "joblog.schedule.propagation.lag";
+    public const string ZooKeeperReconnectsName = "joblog.zookeeper.reconnects";
+    public const string DispatchLatenessName = "joblog.dispatch.lateness";
+    public const string DispatchRunsName = "joblog.dispatch.runs";
     public const string JobsInSchedule = "joblog.schedule.jobs";
     public const string ZooKeeperSessionState = "joblog.zookeeper.session.state";
     public const string MirrorBacklog = "joblog.mirror.backlog";
@@ -42,30 +52,30 @@ public static class JobLogTelemetry
     public static ActivitySource Source { get; } = new(Name);
 
     public static Counter<long> JobChanges { get; } = Meter.CreateCounter<long>(
-        "joblog.job.changes", "{change}", $"Job changes committed through this node, by {EventTypeAttribute} (JobAdded, JobUpdated, ...).");
+        JobChangesName, "{change}", $"Job changes committed through this node, by {EventTypeAttribute} (JobAdded, JobUpdated, ...).");
 
     public static Counter<long> JobConflicts { get; } = Meter.CreateCounter<long>(
-        "joblog.job.conflicts", "{conflict}",
+        JobConflictsName, "{conflict}",
         $"Changes refused because of the job's state, by {ConflictKindAttribute}: stale_version (412), already_exists and invalid_transition (409).");
 
     public static Histogram<double> StoreAppendDuration { get; } = Meter.CreateHistogram(
-        "joblog.store.append.duration", "s", $"Time of one append to the event store, by {AppendOutcomeAttribute} (committed, conflict, failed).",
+        StoreAppendDurationName, "s", $"Time of one append to the event store, by {AppendOutcomeAttribute} (committed, conflict, failed).",
         advice: Seconds);
 
     public static Histogram<double> PropagationLag { get; } = Meter.CreateHistogram(
-        "joblog.schedule.propagation.lag", "s",
+        PropagationLagName, "s",
         $"From an event's commit time in the store to its application to this node's schedule, by {FeedSourceAttribute} (write, zookeeper, store); not recorded while the schedule first loads.",
         advice: Seconds);
 
     public static Counter<long> ZooKeeperReconnects { get; } = Meter.CreateCounter<long>(
-        "joblog.zookeeper.reconnects", "{reconnect}",
+        ZooKeeperReconnectsName, "{reconnect}",
         $"Times this node got ZooKeeper back, by {ReconnectKindAttribute}: same_session (connection restored) or new_session (after the session ended).");
 
     public static Histogram<double> DispatchLateness { get; } = Meter.CreateHistogram(
-        "joblog.dispatch.lateness", "s", $"From an occurrence's scheduled instant to the start of its call, by {RunKindAttribute} (scheduled, catchUp).",
+        DispatchLatenessName, "s", $"From an occurrence's scheduled instant to the start of its call, by {RunKindAttribute} (scheduled, catchUp).",
         advice: Seconds);
 
     public static Counter<long> DispatchRuns { get; } = Meter.CreateCounter<long>(
-        "joblog.dispatch.runs", "{run}",
+        DispatchRunsName, "{run}",
         $"Run outcomes this node recorded as leader, by {JobIdAttribute}, {RunOutcomeAttribute} and {RunKindAttribute}; the number of jobs shown apart is capped (JobLog:Telemetry:MaxJobSeries).");
 }

@@ -11,6 +11,15 @@ namespace JobLog.Telemetry;
 /// </summary>
 public sealed class NodeGauges
 {
+    private static readonly (ZooKeeperLink Link, string Name)[] States =
+    [
+        (ZooKeeperLink.NotConfigured, "not_configured"),
+        (ZooKeeperLink.Connecting, "connecting"),
+        (ZooKeeperLink.Connected, "connected"),
+        (ZooKeeperLink.Disconnected, "disconnected"),
+        (ZooKeeperLink.Expired, "expired"),
+    ];
+
     public NodeGauges(IMeterFactory meters, ScheduleHolder schedule, SyncStatus status, ClusterLeadership leadership, MirrorRelay relay)
     {
         var meter = meters.Create(JobLogTelemetry.Name);
@@ -31,13 +40,4 @@ public sealed class NodeGauges
             "{event}",
             "Events of the store's feed beyond the mirror position when this node's relay last looked (0 unless it leads); each is brought to its znode by the relay if the write path did not.");
     }
-
-    private static readonly (ZooKeeperLink Link, string Name)[] States =
-    [
-        (ZooKeeperLink.NotConfigured, "not_configured"),
-        (ZooKeeperLink.Connecting, "connecting"),
-        (ZooKeeperLink.Connected, "connected"),
-        (ZooKeeperLink.Disconnected, "disconnected"),
-        (ZooKeeperLink.Expired, "expired"),
-    ];
 }

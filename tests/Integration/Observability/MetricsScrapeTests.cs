@@ -69,13 +69,7 @@ public sealed class MetricsScrapeTests(PostgresFixture postgres)
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    private static async Task<PrometheusScrape> ScrapeAsync(HttpClient client)
-    {
-        var response = await client.GetAsync("/metrics");
-        await Expect(response, HttpStatusCode.OK);
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
-        return new PrometheusScrape(await response.Content.ReadAsStringAsync());
-    }
+    private static Task<PrometheusScrape> ScrapeAsync(HttpClient client) => PrometheusScrape.ReadAsync(client);
 
     private static double Moved(PrometheusScrape before, PrometheusScrape after, string name, params (string, string)[] labels) =>
         after.Sum(name, labels) - before.Sum(name, labels);

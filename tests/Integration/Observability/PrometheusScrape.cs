@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using JobLog.Integration.Api;
+using Xunit;
 
 namespace JobLog.Integration.Observability;
 
@@ -43,6 +46,15 @@ public sealed class PrometheusScrape
     }
 
     public string Text { get; }
+
+    /// <summary>Scrapes <c>/metrics</c> with the client's credential, as Prometheus would.</summary>
+    public static async Task<PrometheusScrape> ReadAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/metrics");
+        await Http.Expect(response, HttpStatusCode.OK);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
+        return new PrometheusScrape(await response.Content.ReadAsStringAsync());
+    }
 
     /// <summary>The sum of the samples named <paramref name="name"/> that carry every label given; 0 when none does.</summary>
     public double Sum(string name, params (string Label, string Value)[] labels) =>
