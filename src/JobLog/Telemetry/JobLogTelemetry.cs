@@ -77,5 +77,5 @@ public static class JobLogTelemetry
 
     public static Counter<long> DispatchRuns { get; } = Meter.CreateCounter<long>(
         DispatchRunsName, "{run}",
-        $"Run outcomes this node recorded as leader, by {JobIdAttribute}, {RunOutcomeAttribute} and {RunKindAttribute}; the number of jobs shown apart is capped (JobLog:Telemetry:MaxJobSeries).");
+        $"Run outcomes this node recorded as leader, by {JobIdAttribute}, {RunOutcomeAttribute} and {RunKindAttribute}; the number of series is capped (JobLog:Telemetry:MaxRunSeries), the rest adding up in one overflow series.");
 }
