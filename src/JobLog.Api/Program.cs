@@ -2,6 +2,8 @@ using JobLog.Api;
 using JobLog.Api.Api;
 using JobLog.Api.Auth;
 using JobLog.Api.Connections;
+using JobLog.Api.OpenApi;
+using JobLog.Api.Telemetry;
 using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Dispatch;
@@ -23,13 +25,14 @@ builder.Services
     .AddJobLogCommands()
     .AddJobLogCluster(configuration)
     .AddJobLogDispatch(configuration)
-    .AddJobLogAuth();
+    .AddJobLogAuth()
+    .AddJobLogTelemetry(configuration);
 
 builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(OpenApiSecurity.Configure);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxBodyBytes;
@@ -45,6 +48,7 @@ app.UseJobLogAuth();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
 app.MapOpenApi().RequireAuthorization(AuthPolicies.OpenApi);
+app.MapJobLogObservability();
 app.MapJobsApi();
 app.MapEventsApi();
 app.MapRunsApi();

@@ -1,4 +1,5 @@
 using JobLog.Api.Auth;
+using JobLog.Api.OpenApi;
 using JobLog.Node;
 using JobLog.Commands;
 using JobLog.Model;
@@ -22,6 +23,7 @@ public static class JobsEndpoints
         changes.MapPost("", CreateJob)
             .Accepts<CreateJobRequest>(JsonContentType.Expected)
             .WithName(nameof(CreateJob))
+            .WithMetadata(VersionHeaders.ETag)
             .WithSummary("Add a job; its id is generated when absent. An id that was ever used (even deleted) is 409.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -34,6 +36,7 @@ public static class JobsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         jobs.MapGet("/{id}", GetJob)
             .WithName(nameof(GetJob))
+            .WithMetadata(VersionHeaders.ETag)
             .WithSummary("One job from the store. ?version=N replays versions 1..N (past the end: 404, field version); "
                          + "?asOf=<ISO-8601> replays events committed at or before then (before creation: 404); not both.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -59,6 +62,7 @@ public static class JobsEndpoints
 
     private static void MapChange(RouteHandlerBuilder route, string name, string summary) => route
         .WithName(name)
+        .WithMetadata(VersionHeaders.IfMatchAndETag)
         .WithSummary(summary + " Requires If-Match: \"<version>\" and an optional {reason} body; the actor recorded is the caller's identity.")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)

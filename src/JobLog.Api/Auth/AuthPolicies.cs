@@ -15,6 +15,9 @@ public static class AuthPolicies
     /// <summary>The OpenAPI document: anonymous or a viewer's, as <see cref="AuthOptions.AnonymousOpenApi"/> says.</summary>
     public const string OpenApi = "joblog-openapi";
 
+    /// <summary>The Prometheus scrape endpoint: anonymous or a viewer's, as <see cref="AuthOptions.AnonymousMetrics"/> says.</summary>
+    public const string Metrics = "joblog-metrics";
+
     /// <summary>The rate-limiting policy of writes, partitioned by identity.</summary>
     public const string Writes = "joblog-writes";
 }

@@ -73,6 +73,10 @@ public static class AuthRegistration
             .AddPolicy(AuthPolicies.OpenApi, policy => policy.RequireAssertion(context =>
                 context.Resource is HttpContext http
                 && (http.RequestServices.GetRequiredService<IOptionsMonitor<AuthOptions>>().CurrentValue.AnonymousOpenApi
+                    || Roles.All.Any(context.User.IsInRole))))
+            .AddPolicy(AuthPolicies.Metrics, policy => policy.RequireAssertion(context =>
+                context.Resource is HttpContext http
+                && (http.RequestServices.GetRequiredService<IOptionsMonitor<AuthOptions>>().CurrentValue.AnonymousMetrics
                     || Roles.All.Any(context.User.IsInRole))));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 

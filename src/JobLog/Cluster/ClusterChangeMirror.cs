@@ -1,6 +1,7 @@
 using JobLog.Commands;
 using JobLog.Model;
 using JobLog.Store;
+using JobLog.Telemetry;
 using JobLog.ZooKeeper.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,22 +28,31 @@ public sealed partial class ClusterChangeMirror(
     {
         if (_pause > TimeSpan.Zero)
             await Task.Delay(_pause, clock, cancellationToken);
+        using var activity = JobLogTelemetry.Source.StartActivity("joblog.mirror");
+        activity?.SetTag(JobLogTelemetry.JobIdAttribute, recorded.Job.Value);
+        activity?.SetTag("joblog.job.version", recorded.Version);
         if (client.Connected is not { } zooKeeper)
+        {
+            activity?.SetTag("joblog.mirror.outcome", "not_connected");
             return;
+        }
         // The deadline runs on the injected clock, so a simulated cluster on a fake one never sees it fire between two steps.
         using var timeout = new CancellationTokenSource(_timeout, clock);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             await mirror.MirrorAsync(zooKeeper, recorded.Job, recorded.Version, recorded, after, deadline.Token);
+            activity?.SetTag("joblog.mirror.outcome", "mirrored");
         }
         catch (Exception e) when (e is ZooKeeperException or OperationCanceledException or ObjectDisposedException or StoreUnavailableException)
         {
+            activity?.SetTag("joblog.mirror.outcome", "left_to_relay");
             LogNotMirrored(logger, recorded.Job.Value, recorded.Version, e.Message);
         }
         catch (Exception e)
         {
             // The change is committed and the client must hear so; whatever went wrong here, the relay repairs.
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             LogMirrorFailed(logger, recorded.Job.Value, recorded.Version, e);
         }
     }

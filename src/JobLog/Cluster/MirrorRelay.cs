@@ -23,6 +23,10 @@ public sealed partial class MirrorRelay(
 {
     private readonly int _pageSize = options.Value.RelayPageSize;
     private readonly int _concurrency = options.Value.RelayConcurrency;
+    private long _backlog;
+
+    /// <summary>How many events the last pass found beyond the mirror position it started from (the mirror backlog gauge).</summary>
+    public long Backlog => Interlocked.Read(ref _backlog);
 
     /// <summary>Mirrors everything the store's feed holds beyond the recorded position; returns how many events it read.</summary>
     public async Task<int> RelayOnceAsync(IZooKeeperClient client, CancellationToken cancellationToken)
@@ -33,7 +37,7 @@ public sealed partial class MirrorRelay(
             var (position, stat) = await ReadPositionAsync(client, cancellationToken);
             var page = await store.ReadAllAsync(position.Sequence, _pageSize, cancellationToken);
             if (page.Next == position.Sequence)
-                return read;
+                return Done(read);
             read += page.Events.Count;
             await MirrorNewestAsync(client, page.Events, cancellationToken);
             try
@@ -48,8 +52,14 @@ public sealed partial class MirrorRelay(
             if (page.Events.Count > 0)
                 LogRelayed(logger, page.Events.Count, page.Next);
             if (page.ReachedEnd)
-                return read;
+                return Done(read);
         }
+    }
+
+    private int Done(int read)
+    {
+        Interlocked.Exchange(ref _backlog, read);
+        return read;
     }
 
     private async Task<(MirrorPosition Position, Stat Stat)> ReadPositionAsync(IZooKeeperClient client, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using JobLog.Node;
+using JobLog.Telemetry;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Watches;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,8 @@ public sealed partial class ZooKeeperSession(
     private readonly ClusterOptions _options = options.Value;
     private readonly Func<ZooKeeperClientOptions, CancellationToken, Task<IZooKeeperClient>> _connect =
         connect ?? (async (clientOptions, cancellationToken) => await ZooKeeperClient.ConnectAsync(clientOptions, cancellationToken));
+
+    private bool _attachedBefore;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,6 +74,9 @@ public sealed partial class ZooKeeperSession(
         try
         {
             await agent.AttachAsync(session, sessionEnd.Token);
+            if (_attachedBefore)
+                CountReconnect("new_session");
+            _attachedBefore = true;
             await WriteSessionFileAsync(session, sessionEnd.Token);
             var pumps = new[]
             {
@@ -132,6 +138,7 @@ public sealed partial class ZooKeeperSession(
                     break;
                 case SessionState.Connected when disconnected:
                     disconnected = false;
+                    CountReconnect("same_session");
                     LogReconnected(logger);
                     try
                     {
@@ -148,6 +155,9 @@ public sealed partial class ZooKeeperSession(
             }
         }
     }
+
+    private static void CountReconnect(string kind) =>
+        JobLogTelemetry.ZooKeeperReconnects.Add(1, new KeyValuePair<string, object?>(JobLogTelemetry.ReconnectKindAttribute, kind));
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {

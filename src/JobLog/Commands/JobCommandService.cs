@@ -3,6 +3,7 @@ using JobLog.Node;
 using JobLog.Model;
 using JobLog.Secrets;
 using JobLog.Store;
+using JobLog.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -79,7 +80,46 @@ public sealed partial class JobCommandService
 
     private Provenance By(string actor, string? reason) => new(actor, _node, reason);
 
+    /// <summary>
+    /// Runs the command inside one trace span and one log scope (job, expected version, node; the logger adds the trace
+    /// id), so every line logged about the change, the mirror's included, carries them; counts what it changed or why not.
+    /// </summary>
     private async Task<CommandResult> ExecuteAsync(JobCommand command, long expectedVersion, CancellationToken cancellationToken)
+    {
+        using var activity = JobLogTelemetry.Source.StartActivity("joblog.command " + command.GetType().Name);
+        activity?.SetTag(JobLogTelemetry.JobIdAttribute, command.Job.Value);
+        activity?.SetTag("joblog.job.expected_version", expectedVersion);
+        activity?.SetTag("joblog.node", _node);
+        using var scope = ChangeScope(_logger, command.Job.Value, expectedVersion, _node);
+        var result = await DecideAsync(command, expectedVersion, cancellationToken);
+        switch (result)
+        {
+            case JobChanged changed:
+                var type = JobEventTypes.NameOf(changed.Recorded.Event);
+                JobLogTelemetry.JobChanges.Add(1, new KeyValuePair<string, object?>(JobLogTelemetry.EventTypeAttribute, type));
+                activity?.SetTag("joblog.job.version", changed.Recorded.Version);
+                activity?.SetTag(JobLogTelemetry.EventTypeAttribute, type);
+                break;
+            case StaleVersion:
+                CountConflict(activity, "stale_version");
+                break;
+            case CommandRejected { Kind: RejectionKind.AlreadyExists }:
+                CountConflict(activity, "already_exists");
+                break;
+            case CommandRejected { Kind: RejectionKind.InvalidTransition }:
+                CountConflict(activity, "invalid_transition");
+                break;
+        }
+        return result;
+    }
+
+    private static void CountConflict(Activity? activity, string kind)
+    {
+        JobLogTelemetry.JobConflicts.Add(1, new KeyValuePair<string, object?>(JobLogTelemetry.ConflictKindAttribute, kind));
+        activity?.SetTag(JobLogTelemetry.ConflictKindAttribute, kind);
+    }
+
+    private async Task<CommandResult> DecideAsync(JobCommand command, long expectedVersion, CancellationToken cancellationToken)
     {
         // Fast path: this node's schedule holds exactly the fold of the store's first N events of each stream,
         // so at the caller's version it is the state the store has at that version, and the append at that
@@ -177,7 +217,7 @@ public sealed partial class JobCommandService
                 await _mirror.MirrorAsync(appended.Recorded, after, CancellationToken.None);
                 // The stream the command was decided on goes first, so a node whose schedule lags behind it needs no store read.
                 await _feed.IngestAsync([.. stream, appended.Recorded], FeedSource.Write, CancellationToken.None);
-                LogChanged(_logger, command.Job.Value, JobEventTypes.NameOf(change), appended.Recorded.Version, command.By.Actor);
+                LogChanged(_logger, command.Job.Value, JobEventTypes.NameOf(change), appended.Recorded.Version, command.By.Actor, _node);
                 return new JobChanged(after, appended.Recorded);
             case VersionConflict conflict when command is AddJob:
                 LogConflict(_logger, command.Job.Value, expectedVersion, conflict.ActualVersion);
@@ -193,8 +233,11 @@ public sealed partial class JobCommandService
     private static CommandRejected Exists(JobCommand command) =>
         new(RejectionKind.AlreadyExists, $"Job '{command.Job}' already exists.");
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {EventType} committed as version {Version} by {Actor}")]
-    private static partial void LogChanged(ILogger logger, string jobId, string eventType, long version, string actor);
+    private static readonly Func<ILogger, string, long, string, IDisposable?> ChangeScope =
+        LoggerMessage.DefineScope<string, long, string>("Job {JobId} at version {ExpectedVersion} on node {Node}");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {EventType} committed as version {Version} by {Actor} on node {Node}")]
+    private static partial void LogChanged(ILogger logger, string jobId, string eventType, long version, string actor, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: append at version {ExpectedVersion} lost to a concurrent write, now at {ActualVersion}")]
     private static partial void LogConflict(ILogger logger, string jobId, long expectedVersion, long actualVersion);

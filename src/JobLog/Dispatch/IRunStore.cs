@@ -53,8 +53,8 @@ public interface IRunStore
     /// <summary>
     /// A take-over's plan in one write, all or nothing: the occurrences resolved without a call (misfires) and the claims
     /// (catch-up runs), so a leader lost during it leaves no claim without the records of the occurrences before it (the
-    /// next leader plans from the latest instant recorded). Returns one result per claim, in order; the resolved ones are
-    /// recorded like <see cref="ResolveWithoutCallAsync"/>'s.
+    /// next leader plans from the latest instant recorded). The resolved ones are recorded like
+    /// <see cref="ResolveWithoutCallAsync"/>'s. Returns one result per resolved occurrence, then one per claim, in order.
     /// </summary>
     Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
         IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using JobLog.Model;
+using JobLog.Telemetry;
 using Polly;
 using Polly.Registry;
 
@@ -33,11 +35,29 @@ public sealed class ResilientJobEventStore : IJobEventStore
         RunAsync(_read, (store: _inner, job, toVersion), static (s, ct) => s.store.ReadStreamAsync(s.job, s.toVersion, ct),
             "Reading the job's events failed", cancellationToken);
 
-    public Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken) =>
-        RunAsync(_write, (store: _inner, job, expectedVersion, change),
-            static (s, ct) => s.store.AppendAsync(s.job, s.expectedVersion, s.change, ct),
-            "Appending the event failed; it may or may not have been committed, read the job to find out",
-            cancellationToken);
+    public async Task<AppendOutcome> AppendAsync(JobId job, long expectedVersion, IJobEvent change, CancellationToken cancellationToken)
+    {
+        using var activity = JobLogTelemetry.Source.StartActivity("joblog.store.append");
+        activity?.SetTag(JobLogTelemetry.JobIdAttribute, job.Value);
+        activity?.SetTag(JobLogTelemetry.EventTypeAttribute, JobEventTypes.NameOf(change));
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var appended = await RunAsync(_write, (store: _inner, job, expectedVersion, change),
+                static (s, ct) => s.store.AppendAsync(s.job, s.expectedVersion, s.change, ct),
+                "Appending the event failed; it may or may not have been committed, read the job to find out",
+                cancellationToken);
+            outcome = appended is Appended ? "committed" : "conflict";
+            return appended;
+        }
+        finally
+        {
+            activity?.SetTag(JobLogTelemetry.AppendOutcomeAttribute, outcome);
+            JobLogTelemetry.StoreAppendDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(JobLogTelemetry.AppendOutcomeAttribute, outcome));
+        }
+    }
 
     public Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyCollection<JobId> jobs, CancellationToken cancellationToken) =>
         RunAsync(_read, (store: _inner, jobs), static (s, ct) => s.store.ReadStreamsAsync(s.jobs, ct),

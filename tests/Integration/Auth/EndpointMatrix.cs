@@ -45,6 +45,13 @@ public static class EndpointMatrix
         ["GET /readyz"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/readyz")),
         // Anonymous by default (JobLog:Auth:AnonymousOpenApi).
         ["GET /openapi/{documentName}.json"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/openapi/v1.json")),
+        // The interactive docs follow the OpenAPI document's setting; the page and its scripts are served by the node.
+        ["GET /docs/{documentName?}"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/docs/")),
+        ["GET /docs/scalar.js"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/docs/scalar.js")),
+        ["GET /docs/scalar.aspnetcore.js"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/docs/scalar.aspnetcore.js")),
+        ["GET /docs/favicon.svg"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/docs/favicon.svg")),
+        // A viewer's by default (JobLog:Auth:AnonymousMetrics): its series name job ids. Mapped for every method.
+        ["* /metrics"] = new(Roles.Viewer, 200, _ => Request(HttpMethod.Get, "/metrics")),
     };
 
     /// <summary>A fresh job made by the admin, then taken through <paramref name="then"/> (pause or delete) when given.</summary>

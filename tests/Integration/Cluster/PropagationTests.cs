@@ -1,5 +1,6 @@
 using System.Net;
 using JobLog.Integration.Api;
+using JobLog.Integration.Observability;
 using Xunit;
 
 namespace JobLog.Integration.Cluster;
@@ -35,6 +36,10 @@ public sealed class PropagationTests(ClusterServers servers) : IAsyncLifetime
         {
             await Eventually(async () => (await TestCluster.ScheduleVersionsAsync(node)).GetValueOrDefault(id) == 2,
                 TestCluster.ConvergeWithin, $"{node.Id}'s schedule holds {id} at version 2");
+            var scrape = await PrometheusScrape.ReadAsync(node.Http);
+            // A notification that finds the znode ahead of the schedule is repaired from the store: either source counts.
+            Assert.True(scrape.Sum("joblog_schedule_propagation_lag_seconds_count") >= 2,
+                $"{node.Id} measured the lag of fewer than the two changes it applied: {scrape.Text}");
         }
         await _cluster.AssertConvergedAsync(ledger, TestCluster.ConvergeWithin);
     }

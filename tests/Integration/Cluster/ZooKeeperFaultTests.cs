@@ -1,3 +1,4 @@
+using JobLog.Integration.Observability;
 using JobLog.Integration.ZooKeeper;
 using Xunit;
 
@@ -38,6 +39,12 @@ public sealed class ZooKeeperFaultTests(ClusterServers servers)
         }
 
         await cluster.AssertConvergedAsync(ledger, TestCluster.ConvergeWithin);
+        foreach (var node in cluster.Nodes)
+        {
+            var scrape = await PrometheusScrape.ReadAsync(node.Http);
+            Assert.True(scrape.Sum("joblog_zookeeper_reconnects_total") >= 1, $"{node.Id} counted no reconnect: {scrape.Text}");
+            Assert.Equal(1, scrape.Sum("joblog_zookeeper_session_state", ("joblog_zookeeper_state", "connected")));
+        }
     }
 
     [Fact]
@@ -65,5 +72,8 @@ public sealed class ZooKeeperFaultTests(ClusterServers servers)
         await cluster.AssertConvergedAsync(ledger, TestCluster.ConvergeWithin);
         foreach (var status in await cluster.StatusesAsync())
             Assert.Equal(cluster.Nodes.Select(n => n.Id), status.Members.Select(m => m.NodeId));
+        var victimScrape = await PrometheusScrape.ReadAsync(victim.Http);
+        Assert.Equal(1, victimScrape.Sum("joblog_zookeeper_reconnects_total", ("joblog_reconnect_kind", "new_session")));
+        Assert.Equal(1, victimScrape.Sum("joblog_zookeeper_session_state", ("joblog_zookeeper_state", "connected")));
     }
 }

@@ -252,12 +252,13 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
 
         Assert.IsType<FencedException>(refused);
         Assert.Equal(1, countAfterRefusal);
-        Assert.Equal(2, results.Count);
+        Assert.Equal(4, results.Count);
+        Assert.Equal([RunOutcome.Misfired, RunOutcome.Misfired], results.Take(2).Select(r => r.Run!.Outcome!.Value));
         Assert.Equal((RunKind.CatchUp, (RunOutcome?)null, "b", T0.AddMinutes(1)),
-            (results[0].Run!.Kind, results[0].Run!.Outcome, results[0].Run!.ClaimedBy!, results[0].Run!.ClaimedAt!.Value));
-        Assert.Null(results[1].Run);
+            (results[2].Run!.Kind, results[2].Run!.Outcome, results[2].Run!.ClaimedBy!, results[2].Run!.ClaimedAt!.Value));
+        Assert.Null(results[3].Run);
         var recorded = (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id).ToList();
-        Assert.Equal([already.Id, results[0].Run!.Id], recorded);
+        Assert.Equal([already.Id, results[2].Run!.Id], recorded);
         Assert.Equal(4, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
         Assert.Equal(2, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where outcome = 'misfired' and claimed_by = 'b'"));
         Assert.Equal(1, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where error = 'older'"));

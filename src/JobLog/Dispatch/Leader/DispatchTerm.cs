@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using JobLog.Model;
 using JobLog.Node;
 using JobLog.Store;
+using JobLog.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Dispatch.Leader;
@@ -266,7 +267,13 @@ public sealed partial class DispatchTerm
             ThrowIfFenced();
             foreach (var claim in claims)
                 _crash.Reached("computed", claim.Job);
-            var results = await Fence(() => _runs.ClaimAsync(claims, _node, Leadership, now, cancellationToken));
+            IReadOnlyList<ClaimResult> results;
+            using (var activity = JobLogTelemetry.Source.StartActivity("joblog.dispatch.claim"))
+            {
+                activity?.SetTag("joblog.dispatch.claims", claims.Count);
+                activity?.SetTag("joblog.dispatch.epoch", Epoch);
+                results = await Fence(() => _runs.ClaimAsync(claims, _node, Leadership, now, cancellationToken));
+            }
             foreach (var claim in claims)
                 _crash.Reached("claimed", claim.Job);
             foreach (var result in results)
@@ -284,7 +291,8 @@ public sealed partial class DispatchTerm
         {
             ThrowIfFenced();
             var completion = new RunCompletion(RunOutcome.Skipped, now, null, group.Key);
-            await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Leadership, cancellationToken));
+            var resolved = await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Leadership, cancellationToken));
+            CountResolved(resolved, RunOutcome.Skipped);
         }
     }
 
@@ -293,7 +301,8 @@ public sealed partial class DispatchTerm
         var completion = new RunCompletion(
             RunOutcome.Failed, _clock.GetUtcNow(), null,
             $"replaced by the occurrence at {RunHeaders.FormatOccurrence(replacement.ScheduledAt)}");
-        await _runs.CompleteAsync(old.Id, completion, _deliveries);
+        if (await _runs.CompleteAsync(old.Id, completion, _deliveries))
+            CountRun(old, RunOutcome.Failed);
         await cancel.CancelAsync();
     }
 
@@ -320,12 +329,26 @@ public sealed partial class DispatchTerm
             }
             var lateness = _clock.GetUtcNow() - run.ScheduledAt;
             if (run.Kind != RunKind.Manual)
+            {
                 Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
+                JobLogTelemetry.DispatchLateness.Record(
+                    Math.Max(0, lateness.TotalSeconds), new KeyValuePair<string, object?>(JobLogTelemetry.RunKindAttribute, RunNames.NameOf(run.Kind)));
+            }
             var policy = _policyOf(atVersion);
             var request = new DeliveryRequest(
                 run.Job, run.JobVersion, run.ScheduledAt, RunHeaders.KeyFor(run), atVersion.Target, policy.Retry,
                 run.Attempts + 1, (attempt, token) => BeginAttemptAsync(run, attempt, token));
-            var result = await _sender.DeliverAsync(request, cancel.Token);
+            DeliveryResult result;
+            using (var call = JobLogTelemetry.Source.StartActivity("joblog.dispatch.call"))
+            {
+                call?.SetTag(JobLogTelemetry.JobIdAttribute, run.Job.Value);
+                call?.SetTag("joblog.run.id", run.Id);
+                call?.SetTag(JobLogTelemetry.RunKindAttribute, RunNames.NameOf(run.Kind));
+                result = await _sender.DeliverAsync(request, cancel.Token);
+                call?.SetTag(JobLogTelemetry.RunOutcomeAttribute, RunNames.NameOf(result.Outcome));
+                if (result.HttpStatus is { } status)
+                    call?.SetTag("http.response.status_code", status);
+            }
             _crash.Reached("answered", run.Job);
             if (result.Abandoned)
             {
@@ -411,9 +434,32 @@ public sealed partial class DispatchTerm
     private async Task CompleteAsync(RunRecord run, RunOutcome outcome, int? status, string? error, int? attempts = null)
     {
         if (!await _runs.CompleteAsync(run.Id, new RunCompletion(outcome, _clock.GetUtcNow(), status, error), _deliveries))
+        {
             LogAlreadyRecorded(_logger, run.Id, run.Job.Value, outcome);
-        else if (outcome != RunOutcome.Succeeded)
+            return;
+        }
+        CountRun(run, outcome);
+        if (outcome != RunOutcome.Succeeded)
             LogRecorded(_logger, run.Id, run.Job.Value, outcome, attempts ?? run.Attempts, error);
+    }
+
+    private static void CountRun(RunRecord run, RunOutcome outcome) => CountRun(run.Job, run.Kind, outcome);
+
+    private static void CountRun(JobId job, RunKind kind, RunOutcome outcome) =>
+        JobLogTelemetry.DispatchRuns.Add(
+            1,
+            new KeyValuePair<string, object?>(JobLogTelemetry.JobIdAttribute, job.Value),
+            new KeyValuePair<string, object?>(JobLogTelemetry.RunOutcomeAttribute, RunNames.NameOf(outcome)),
+            new KeyValuePair<string, object?>(JobLogTelemetry.RunKindAttribute, RunNames.NameOf(kind)));
+
+    /// <summary>Counts the occurrences this term recorded without a call (another leader's records are theirs to count).</summary>
+    private static void CountResolved(IReadOnlyList<ClaimResult> resolved, RunOutcome outcome)
+    {
+        foreach (var result in resolved)
+        {
+            if (result.Run is not null)
+                CountRun(result.Claim.Job, result.Claim.Kind, outcome);
+        }
     }
 
     private async Task CompleteQuietlyAsync(RunRecord run, RunOutcome outcome, string error)
@@ -558,7 +604,8 @@ public sealed partial class DispatchTerm
             if (claims.Count == 0 && resolved.Count == 0)
                 return;
             var results = await Fence(() => _runs.ClaimWithResolvedAsync(claims, resolved, _node, Leadership, now, cancellationToken));
-            foreach (var result in results)
+            CountResolved([.. results.Take(resolved.Count)], RunOutcome.Misfired);
+            foreach (var result in results.Skip(resolved.Count))
             {
                 if (result.Run is { } run)
                     StartDelivery(run, definitions[run.Job].Definition);

@@ -126,11 +126,11 @@ public sealed class InMemoryRunStore : IRunStore
         lock (_gate)
         {
             CheckFence(leadership);
-            foreach (var occurrence in resolved)
-                TryInsert(occurrence.Claim, node, leadership, occurrence.Completion.EndedAt, occurrence.Completion);
-            IReadOnlyList<ClaimResult> results = claims
-                .Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, now, completion: null)))
-                .ToList();
+            IReadOnlyList<ClaimResult> results =
+            [
+                .. resolved.Select(r => new ClaimResult(r.Claim, TryInsert(r.Claim, node, leadership, r.Completion.EndedAt, r.Completion))),
+                .. claims.Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, now, completion: null))),
+            ];
             return Task.FromResult(results);
         }
     }
