@@ -2,6 +2,7 @@ using JobLog.Api;
 using JobLog.Api.Api;
 using JobLog.Api.Auth;
 using JobLog.Api.Connections;
+using JobLog.Api.WebConsole;
 using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Dispatch;
@@ -41,6 +42,7 @@ var app = builder.Build();
 app.UseConnectionActivity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseJobLogConsole();
 app.UseJobLogAuth();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
@@ -51,6 +53,8 @@ app.MapRunsApi();
 app.MapScheduleApi();
 app.MapClusterApi();
 app.MapHealthApi();
+app.MapCronApi();
+app.MapMeApi();
 
 app.Run();
 
