@@ -175,14 +175,36 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres, ZooKeeperFixtu
     }
 
     [Fact]
-    public async Task The_cluster_view_lists_every_node_and_the_leader()
+    public async Task The_cluster_view_lists_every_node_the_leader_and_whether_their_digests_agree()
     {
+        await CreateJobAsync("seen by both nodes");
+        await Eventually(async () => MemberDigests(await Http.Json(await cluster.Admin.GetAsync("/cluster"))) is { Count: 2 } digests
+                                     && digests.All(d => d is not null) && digests.Distinct().Count() == 1,
+            TimeSpan.FromSeconds(60), "both nodes publish the same digest");
         await using var console = await SignedInAsync();
         await console.GoAsync("/cluster");
         foreach (var (nodeId, _) in cluster.Nodes)
             await Expect(console.Page.Locator("tbody")).ToContainTextAsync(nodeId);
         await Expect(console.Page.Locator("#cluster-leader")).ToHaveTextAsync(new Regex("^console-[ab]$"));
+        await Expect(console.Page.Locator("#digests")).ToHaveTextAsync("All 2 digests agree.");
         console.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Each_member_publishes_the_digest_of_its_schedule_with_its_applied_sequence()
+    {
+        await CreateJobAsync("digested");
+        foreach (var (nodeId, address) in cluster.Nodes)
+        {
+            using var node = TestKeys.Client(address);
+            await Eventually(async () =>
+            {
+                var status = await Http.Json(await node.GetAsync("/cluster"));
+                var own = status["members"]!.AsArray().SingleOrDefault(m => (string?)m!["nodeId"] == nodeId);
+                return own is not null && (long)own["appliedSequence"]! == (long)status["appliedSequence"]!
+                       && (string?)own["digest"] == (string?)status["digest"];
+            }, TimeSpan.FromSeconds(60), $"{nodeId} publishes the digest of the schedule it has applied");
+        }
     }
 
     [Fact]
@@ -242,6 +264,9 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres, ZooKeeperFixtu
         await Http.Expect(await cluster.Admin.PostAsJsonAsync("/jobs", job), HttpStatusCode.Created);
         return id;
     }
+
+    private static List<string?> MemberDigests(JsonObject status) =>
+        [.. status["members"]!.AsArray().Select(m => (string?)m!["digest"])];
 
     private async Task<JsonObject> FirstVersionAsync(string id) =>
         await Http.Json(await cluster.Admin.GetAsync($"/jobs/{id}?version=1"));
