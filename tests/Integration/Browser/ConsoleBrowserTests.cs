@@ -103,6 +103,7 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres, ZooKeeperFixtu
         await Expect(conflict).ToContainTextAsync("Someone changed this job since you loaded it");
         await Expect(conflict.GetByRole(AriaRole.Row).Filter(new() { HasText = "Cron" })).ToContainTextAsync("45 4 * * *");
         Assert.Equal("conflicted", (string?)(await Http.Json(await cluster.Admin.GetAsync($"/jobs/{id}")))["name"]);
+        await console.SnapshotAsync("conflict");
 
         await console.ClickAsync("Re-apply my edits on the new version");
         await Expect(console.Field("Cron")).ToHaveValueAsync("45 4 * * *");

@@ -82,6 +82,13 @@ public sealed partial class ConsolePage : IAsyncDisposable
     public void AssertNoConsoleErrors() =>
         Assert.True(_errors.Count == 0, "The browser reported errors:\n" + string.Join("\n", _errors));
 
+    /// <summary>A screenshot of the page as it is now, besides the one taken at the end (e.g. a view the test moves on from).</summary>
+    public Task SnapshotAsync(string moment) => Page.ScreenshotAsync(new PageScreenshotOptions
+    {
+        Path = Path.Combine(ConsoleCluster.ScreenshotFolder, $"{_name}.{moment}.png"),
+        FullPage = true,
+    });
+
     public async ValueTask DisposeAsync()
     {
         try
