@@ -231,6 +231,20 @@ public sealed class ConsoleBrowserTests(PostgresFixture postgres, ZooKeeperFixtu
     }
 
     [Fact]
+    public async Task A_viewer_is_offered_no_change_and_reads_the_job()
+    {
+        var id = await CreateJobAsync("read only here");
+        await using var console = await (await OpenAsync()).SignInAsync(TestKeys.Viewer);
+        await Expect(console.Page.GetByRole(AriaRole.Link, new() { Name = "New job" })).ToBeHiddenAsync();
+        await console.GoAsync($"/jobs/{id}");
+        await Expect(console.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("read only here");
+        foreach (var button in new[] { "Pause", "Delete", "Trigger now" })
+            await Expect(console.Page.GetByRole(AriaRole.Button, new() { Name = button })).ToBeHiddenAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Link, new() { Name = "Edit" })).ToBeHiddenAsync();
+        console.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task At_phone_width_the_pages_fit_the_screen_without_sideways_scrolling()
     {
         var id = await CreateJobAsync("on a phone");
