@@ -4,6 +4,7 @@ using JobLog.Api.Auth;
 using JobLog.Api.Connections;
 using JobLog.Api.OpenApi;
 using JobLog.Api.Telemetry;
+using JobLog.Api.WebConsole;
 using JobLog.Cluster;
 using JobLog.Commands;
 using JobLog.Dispatch;
@@ -44,6 +45,7 @@ var app = builder.Build();
 app.UseConnectionActivity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseJobLogConsole();
 app.UseJobLogAuth();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
@@ -55,6 +57,8 @@ app.MapRunsApi();
 app.MapScheduleApi();
 app.MapClusterApi();
 app.MapHealthApi();
+app.MapCronApi();
+app.MapMeApi();
 
 app.Run();
 

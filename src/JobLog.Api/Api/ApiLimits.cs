@@ -19,6 +19,9 @@ public static class ApiLimits
     public const int MaxEventPage = 1000;
     public const int DefaultScheduleCount = 10;
     public const int MaxScheduleCount = 1000;
+    public const int DefaultCronPreview = 10;
+    public const int MaxCronPreview = 100;
+    public const int MaxSearchLength = 200;
     public const int DefaultRunPage = 50;
     public const int MaxRunPage = 1000;
 }

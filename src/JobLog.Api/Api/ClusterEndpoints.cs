@@ -44,7 +44,7 @@ public static class ClusterEndpoints
             node.Value.NodeId,
             view.Leader,
             view.Epoch,
-            view.Members.Select(m => new ClusterMemberView(m.NodeId, m.Url, m.AppliedSequence)).ToList(),
+            view.Members.Select(m => new ClusterMemberView(m.NodeId, m.Url, m.AppliedSequence, m.Digest)).ToList(),
             appliedSequence,
             current.Count,
             ScheduleDigest.Of(current),

@@ -32,7 +32,8 @@ public static class JobsEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         jobs.MapGet("", ListJobs)
             .WithName(nameof(ListJobs))
-            .WithSummary("This node's jobs by id: status=active|deleted|all (default active), limit 1-500 (default 50), after=<last id of the previous page>.")
+            .WithSummary("This node's jobs by id: status=active|deleted|all (default active), search=<text in the id or name, any case>, "
+                         + "limit 1-500 (default 50), after=<last id of the previous page>.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         jobs.MapGet("/{id}", GetJob)
             .WithName(nameof(GetJob))
@@ -100,7 +101,7 @@ public static class JobsEndpoints
     }
 
     public static Results<Ok<JobPage>, ProblemHttpResult> ListJobs(
-        string? status, string? limit, string? after, ScheduleHolder schedule)
+        string? status, string? search, string? limit, string? after, ScheduleHolder schedule)
     {
         var errors = new List<FieldError>();
         Func<JobState, bool>? include = (status ?? "active") switch
@@ -115,12 +116,18 @@ public static class JobsEndpoints
         var size = RequestInputs.ReadInt(limit, "limit", ApiLimits.DefaultJobPage, 1, ApiLimits.MaxJobPage, errors);
         if (after is not null)
             JobRequests.ToId(after, "after", errors);
+        if (search is { Length: > ApiLimits.MaxSearchLength })
+            errors.Add(new FieldError("search", $"must be at most {ApiLimits.MaxSearchLength} characters."));
+        var text = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var page = schedule.Current.Jobs
             .SkipWhile(j => after is not null && string.CompareOrdinal(j.Id.Value, after) <= 0)
             .Where(include!)
+            .Where(j => text is null
+                        || j.Id.Value.Contains(text, StringComparison.OrdinalIgnoreCase)
+                        || j.Definition.Name.Contains(text, StringComparison.OrdinalIgnoreCase))
             .Take(size + 1)
             .ToList();
         var more = page.Count > size;

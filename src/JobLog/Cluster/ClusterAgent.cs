@@ -17,6 +17,7 @@ public sealed partial class ClusterAgent(
     ClusterLeadership leadership,
     ClusterMembership membership,
     SyncStatus status,
+    ScheduleHolder schedule,
     ILogger<ClusterAgent> logger)
 {
     /// <summary>
@@ -29,7 +30,8 @@ public sealed partial class ClusterAgent(
         client.Set(session);
         await ClusterLayout.EnsureAsync(session, paths, cancellationToken);
         await feed.WatchAsync(session, cancellationToken);
-        await membership.JoinAsync(session, status.AppliedSequence, cancellationToken);
+        var (applied, digest) = Position();
+        await membership.JoinAsync(session, applied, digest, cancellationToken);
         await leadership.JoinAsync(session, cancellationToken);
         status.SetZooKeeper(ZooKeeperLink.Connected);
         await feed.ResyncAsync(cancellationToken);
@@ -99,7 +101,15 @@ public sealed partial class ClusterAgent(
             return;
         if (leadership.IsLeader)
             await relay.RelayOnceAsync(session, cancellationToken);
-        await membership.PublishAsync(status.AppliedSequence, cancellationToken);
+        var (applied, digest) = Position();
+        await membership.PublishAsync(applied, digest, cancellationToken);
+    }
+
+    // The sequence first, so the digest describes a schedule at least as new as the position published with it.
+    private (long Applied, string Digest) Position()
+    {
+        var applied = status.AppliedSequence;
+        return (applied, ScheduleDigest.Of(schedule.Current));
     }
 
     /// <summary>The leader, its epoch and the members as ZooKeeper shows them now; empty when there is no connected session.</summary>

@@ -10,7 +10,7 @@ namespace JobLog.Cluster;
 /// <summary>
 /// This node's entry under nodes/ (the <see cref="GroupMembership"/> recipe, one per session): an ephemeral node named
 /// by the node id, gone with the session, holding the node's URL, start time and how far it has applied the global
-/// sequence (published when it moved). A restarted node whose earlier session still holds its id waits, at most a
+/// sequence with the digest of its schedule then (published when the position moved). A restarted node whose earlier session still holds its id waits, at most a
 /// session timeout, for that node to go: a crashed process cannot be told from a second one with the same id.
 /// </summary>
 public sealed class ClusterMembership(
@@ -22,11 +22,11 @@ public sealed class ClusterMembership(
     private volatile GroupMembership? _membership;
     private long _published = -1;
 
-    public async Task JoinAsync(IZooKeeperClient session, long appliedSequence, CancellationToken cancellationToken)
+    public async Task JoinAsync(IZooKeeperClient session, long appliedSequence, string? digest, CancellationToken cancellationToken)
     {
         var membership = new GroupMembership(session, paths.Nodes, logger);
         _membership = membership;
-        await membership.JoinAsync(_nodeId, Record(appliedSequence), cancellationToken);
+        await membership.JoinAsync(_nodeId, Record(appliedSequence, digest), cancellationToken);
         Interlocked.Exchange(ref _published, appliedSequence);
     }
 
@@ -37,14 +37,17 @@ public sealed class ClusterMembership(
             await membership.HandleAsync(watchEvent, cancellationToken);
     }
 
-    /// <summary>Publishes the applied position when it moved since the last time.</summary>
-    public async Task PublishAsync(long appliedSequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the applied position, with the schedule's digest, when the position moved since the last time (the
+    /// schedule changes only with the position).
+    /// </summary>
+    public async Task PublishAsync(long appliedSequence, string? digest, CancellationToken cancellationToken)
     {
         if (_membership is not { Status: MembershipStatus.Joined } membership || appliedSequence == Interlocked.Read(ref _published))
             return;
         try
         {
-            await membership.UpdateAsync(Record(appliedSequence), cancellationToken);
+            await membership.UpdateAsync(Record(appliedSequence, digest), cancellationToken);
         }
         catch (InvalidOperationException) when (membership.Status == MembershipStatus.Out)
         {
@@ -81,10 +84,10 @@ public sealed class ClusterMembership(
         return (await membership.MembersAsync(false, cancellationToken))
             .OrderBy(m => m.MemberId, StringComparer.Ordinal)
             .Select(m => MemberRecord.TryDecode(m.Data) is { } record
-                ? new ClusterMember(m.MemberId, record.Url, record.StartedAt, record.AppliedSequence)
+                ? new ClusterMember(m.MemberId, record.Url, record.StartedAt, record.AppliedSequence, record.Digest)
                 : new ClusterMember(m.MemberId, null, null, 0))
             .ToList();
     }
 
-    private byte[] Record(long appliedSequence) => new MemberRecord(_url, _startedAt, appliedSequence).Encode();
+    private byte[] Record(long appliedSequence, string? digest) => new MemberRecord(_url, _startedAt, appliedSequence, digest).Encode();
 }

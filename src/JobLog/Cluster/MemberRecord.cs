@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace JobLog.Cluster;
 
 /// <summary>The data of a member's node under nodes/.</summary>
-internal sealed record MemberRecord(string? Url, DateTimeOffset StartedAt, long AppliedSequence)
+/// <param name="Digest">The <see cref="JobLog.Node.ScheduleDigest"/> of the node's schedule when it published; absent from older nodes.</param>
+internal sealed record MemberRecord(string? Url, DateTimeOffset StartedAt, long AppliedSequence, string? Digest = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -41,6 +41,8 @@ public static class EndpointMatrix
         }),
         ["GET /schedule"] = new(Roles.Viewer, 200, _ => Request(HttpMethod.Get, "/schedule")),
         ["GET /cluster"] = new(Roles.Viewer, 200, _ => Request(HttpMethod.Get, "/cluster")),
+        ["GET /cron/next"] = new(Roles.Viewer, 200, _ => Request(HttpMethod.Get, "/cron/next?cron=0%203%20*%20*%20*&timeZone=Europe/Berlin")),
+        ["GET /me"] = new(Roles.Viewer, 200, _ => Request(HttpMethod.Get, "/me")),
         ["GET /healthz"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/healthz")),
         ["GET /readyz"] = new(Anonymous, 200, _ => Request(HttpMethod.Get, "/readyz")),
         // Anonymous by default (JobLog:Auth:AnonymousOpenApi).

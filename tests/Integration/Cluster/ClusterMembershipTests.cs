@@ -21,7 +21,7 @@ public sealed class ClusterMembershipTests(ZooKeeperFixture zookeeper) : ClientT
             paths, Microsoft.Extensions.Options.Options.Create(new NodeOptions { NodeId = "node-a" }), Microsoft.Extensions.Options.Options.Create(new ClusterOptions { Root = Root }),
             TimeProvider.System, NullLogger<GroupMembership>.Instance);
         var session = new FlakyZooKeeperClient(await ConnectAsync(Fixture.ConnectionString)) { LoseReplies = 0 };
-        await membership.JoinAsync(session, appliedSequence: 1, Timeout());
+        await membership.JoinAsync(session, appliedSequence: 1, digest: null, Timeout());
 
         // A check holds the membership's step inside its write; the publish passes its "joined?" test and queues behind
         // it; the session ends before the publish gets its turn.
@@ -34,7 +34,7 @@ public sealed class ClusterMembershipTests(ZooKeeperFixture zookeeper) : ClientT
         };
         var check = membership.CheckAsync(Timeout());
         await checkWrites.Task.WaitAsync(Timeout());
-        var publish = membership.PublishAsync(appliedSequence: 2, Timeout());
+        var publish = membership.PublishAsync(appliedSequence: 2, digest: null, Timeout());
         membership.Forget();
         releaseCheck.SetResult();
         await check;
@@ -44,7 +44,7 @@ public sealed class ClusterMembershipTests(ZooKeeperFixture zookeeper) : ClientT
         await session.DisposeAsync();
 
         await using var next = await ConnectAsync(Fixture.ConnectionString);
-        await membership.JoinAsync(next, appliedSequence: 2, Timeout());
+        await membership.JoinAsync(next, appliedSequence: 2, digest: null, Timeout());
         var members = await membership.MembersAsync(Timeout());
         Assert.Equal([("node-a", 2L)], members.Select(m => (m.NodeId, m.AppliedSequence)));
     }

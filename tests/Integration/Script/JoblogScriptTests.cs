@@ -84,6 +84,21 @@ public sealed partial class JoblogScriptTests(RunningScriptCluster running) : IC
     }
 
     [Fact]
+    public async Task Up_prints_the_web_console_address_and_the_node_serves_the_console_from_its_build_folder()
+    {
+        var address = $"http://127.0.0.1:{running.NodePort}/";
+        Assert.Contains($"Web console (every node serves it; sign in with the admin key below): {address}", running.Up.Output);
+        using var anonymous = NodeClient(null);
+
+        var page = await anonymous.GetAsync("/");
+        var script = await anonymous.GetAsync("/js/app.js");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>JobLog console</title>", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [Fact]
     public async Task A_key_made_by_key_create_works_against_a_running_node_with_its_role_until_it_is_deleted()
     {
         var name = $"reader-{Guid.NewGuid():N}"[..16];

@@ -36,7 +36,7 @@ public sealed class WiredNode : IDisposable
         var zooKeeperFeed = new ZooKeeperFeed(paths, Feed, CatchUp, logs.CreateLogger<ZooKeeperFeed>());
         Leadership = new ClusterLeadership(paths, node, logs.CreateLogger<LeaderElection>());
         Membership = new ClusterMembership(paths, node, cluster, clock, logs.CreateLogger<GroupMembership>());
-        Agent = new ClusterAgent(Client, paths, zooKeeperFeed, relay, Leadership, Membership, Status, logs.CreateLogger<ClusterAgent>());
+        Agent = new ClusterAgent(Client, paths, zooKeeperFeed, relay, Leadership, Membership, Status, Holder, logs.CreateLogger<ClusterAgent>());
         Commands = new JobCommandService(
             store, Holder, Feed, new ClusterChangeMirror(Client, mirror, cluster, Options.Create(new ClusterTestHooks()), clock, logs.CreateLogger<ClusterChangeMirror>()),
             SecretVaults.Shared, node,
