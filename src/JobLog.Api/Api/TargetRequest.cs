@@ -5,7 +5,10 @@ namespace JobLog.Api.Api;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TargetRequest
 {
-    /// <summary>Absolute http or https URL.</summary>
+    /// <summary>
+    /// Absolute http or https URL, without credentials (user:password@). A secret query value (token, key, secret,
+    /// password, code, sig... in its name) is stored encrypted and shown as <c>***</c>; <c>***</c> keeps the stored one.
+    /// </summary>
     public string? Url { get; init; }
 
     /// <summary>GET, POST, PUT, PATCH or DELETE in any case; default POST.</summary>
@@ -27,4 +30,7 @@ public sealed record TargetRequest
 
     /// <summary>Read-only, as GET shows it; accepted so that a job read with GET can be put back whole, and ignored.</summary>
     public Dictionary<string, string?>? SecretFingerprints { get; init; }
+
+    /// <summary>Read-only, as GET shows it (fingerprints of the URL's secret query values); accepted and ignored.</summary>
+    public Dictionary<string, string?>? UrlSecretFingerprints { get; init; }
 }

@@ -58,6 +58,8 @@ public sealed partial class ApiKeyRing : IDisposable
             var before = errors.Count;
             if (!KeyName().IsMatch(name))
                 errors.Add($"'{name}': a key name is 1-64 of letters, digits, '.', '_', '-', beginning with a letter or digit.");
+            else if (ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                errors.Add($"'{name}': the name is the audit trail's own ({string.Join(", ", ReservedNames)}); a key named so could act as the node itself.");
             if (!Roles.IsKnown(role))
                 errors.Add($"'{name}': Role must be {string.Join(", ", Roles.All)}.");
             if (hash is null)
@@ -81,6 +83,9 @@ public sealed partial class ApiKeyRing : IDisposable
         _keys = keys;
         LogReloaded(_logger, keys.Count);
     }
+
+    /// <summary>Actors the nodes record themselves: the repair of secrets stored in clear, and callers with authentication off.</summary>
+    public static IReadOnlyList<string> ReservedNames { get; } = [Model.SealSecrets.Actor, Model.Provenance.AnonymousActor];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex KeyName();

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace JobLog.Api.Auth;
 
 /// <summary>
-/// Writes per identity (the actor name, so a key and a token of the same name share one budget) in fixed windows.
+/// Writes per identity (the actor name: a key's name, or <c>jwt:</c> and a token's subject, so a key and a token of the
+/// same name have a budget each) in fixed windows.
 /// Authorization runs first, so a refused request never spends anyone's budget.
 /// </summary>
 public static class WriteRateLimiting

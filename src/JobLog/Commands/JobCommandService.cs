@@ -78,6 +78,14 @@ public sealed partial class JobCommandService
         JobId job, long expectedVersion, string actor, string? reason, CancellationToken cancellationToken) =>
         ExecuteAsync(new RestoreJob(job, By(actor, reason)), expectedVersion, cancellationToken);
 
+    /// <summary>
+    /// Stores the job's definition again with every secret it holds in clear sealed (<see cref="SealSecrets"/>), as the
+    /// actor <see cref="SealSecrets.Actor"/>, at <paramref name="expectedVersion"/>: a concurrent change wins and is
+    /// reported (<see cref="StaleVersion"/>); a job with nothing in clear is a <see cref="CommandRejected"/>.
+    /// </summary>
+    public Task<CommandResult> SealSecretsAsync(JobId job, long expectedVersion, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync(new SealSecrets(job, By(SealSecrets.Actor, reason)), expectedVersion, cancellationToken);
+
     private Provenance By(string actor, string? reason) => new(actor, _node, reason);
 
     /// <summary>
@@ -181,7 +189,9 @@ public sealed partial class JobCommandService
         };
         if (definition is not null)
         {
-            var sealedTarget = await TargetSecrets.SealAsync(definition.Target, state?.Definition.Target, _vault, cancellationToken);
+            var sealedTarget = command is SealSecrets
+                ? new SealedTarget(await TargetSecrets.SealStoredAsync(definition.Target, _vault, cancellationToken), [])
+                : await TargetSecrets.SealAsync(definition.Target, state?.Definition.Target, _vault, cancellationToken);
             if (sealedTarget.Target is null)
             {
                 return new CommandRejected(RejectionKind.InvalidField, $"Cannot change job '{command.Job}': a secret header value is at fault.")

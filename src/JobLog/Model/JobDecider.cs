@@ -19,6 +19,11 @@ public static class JobDecider
         (JobState current, UpdateJob update) when update.ReadOnly.Differences(current) is { Count: > 0 } changed =>
             new Rejected(RejectionKind.ReadOnlyField, $"Cannot update job '{update.Job}': {Describe(changed)}") { Fields = changed },
 
+        // A repair of what the job already holds, deleted or not: it changes no status, so no transition rule applies.
+        (JobState current, SealSecrets seal) when ClearSecrets.In(current.Definition.Target).Count > 0 =>
+            new Accepted(new JobUpdated(seal.Job, current.Definition, seal.By)),
+        (_, SealSecrets) => Invalid(command, "it holds no secret value in clear"),
+
         ({ Status: JobStatus.Deleted }, RestoreJob restore) => new Accepted(new JobRestored(restore.Job, restore.By)),
         (_, RestoreJob) => Invalid(command, "it is not deleted"),
         ({ Status: JobStatus.Deleted }, _) => Invalid(command, "it is deleted; restore it first"),
@@ -46,6 +51,7 @@ public static class JobDecider
         ResumeJob => "resume",
         DeleteJob => "delete",
         RestoreJob => "restore",
+        SealSecrets => "seal the secrets of",
         _ => command.GetType().Name,
     };
 }

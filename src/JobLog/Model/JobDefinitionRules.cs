@@ -178,9 +178,12 @@ public static class JobDefinitionRules
         var at = url.AsSpan().IndexOfAnyExceptInRange('!', '~');
         if (at >= 0)
             return $"must not contain spaces, control or non-ASCII characters (found {Show(url[at])} at position {at + 1}); percent-encode them.";
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is ("http" or "https") && !string.IsNullOrEmpty(uri.Host)
-            ? null
-            : "must be an absolute http or https URL.";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            return "must be an absolute http or https URL.";
+        // .NET's HTTP client sends no credentials from a URL (it drops the userinfo), and a URL is shown to every viewer.
+        if (TargetUrl.Parse(url).UserInfo is not null)
+            return "must not contain credentials (user:password@): they would never be sent. Put them in an Authorization header (e.g. \"Basic <base64 of user:password>\"), whose value is secret.";
+        return null;
     }
 
     private static string? HeaderProblem(string name, string value)

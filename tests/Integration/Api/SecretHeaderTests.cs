@@ -1,8 +1,12 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using JobLog.Commands;
 using JobLog.Integration.Fixtures;
+using JobLog.Model;
+using JobLog.Store;
 using JobLog.Testing;
 using Npgsql;
 using Xunit;
@@ -26,11 +30,14 @@ public sealed class SecretHeaderTests(PostgresFixture postgres, SecretHostFixtur
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private JsonObject Job(string id, IReadOnlyDictionary<string, string> headers, params string[] secretHeaders)
+    private JsonObject Job(string id, IReadOnlyDictionary<string, string> headers, params string[] secretHeaders) =>
+        Job(id, node.Receiver.Url($"/secret/{id}"), headers, secretHeaders);
+
+    private static JsonObject Job(string id, string url, IReadOnlyDictionary<string, string> headers, params string[] secretHeaders)
     {
         var target = new JsonObject
         {
-            ["url"] = node.Receiver.Url($"/secret/{id}"),
+            ["url"] = url,
             ["headers"] = new JsonObject(headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)JsonValue.Create(h.Value)))),
         };
         if (secretHeaders.Length > 0)
@@ -251,5 +258,123 @@ public sealed class SecretHeaderTests(PostgresFixture postgres, SecretHostFixtur
         var errors = problem["errors"]!.AsObject().Select(e => e.Key).ToList();
         Assert.Equal(["target.secretHeaders[1]", "target.secretHeaders[2]"], errors);
         await ExpectProblem(await _client.GetAsync($"/jobs/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Secret_query_values_of_the_url_appear_in_no_answer_no_stored_row_and_no_log_line_and_the_target_receives_them()
+    {
+        var (id, echoing) = (NewId(), NewId());
+        string[] secrets = ["qt-first-4a1c", "qt-second-5b2d", "code-6c3e", "qt-echo-7d4f"];
+        var url = node.Receiver.Url($"/secret/{id}");
+        await CreateAsync(Job(id, $"{url}?token={secrets[0]}&x=plain-x&code={secrets[2]}", new Dictionary<string, string>()));
+        var shown = await GetAsync(id);
+        var kept = await PutAsync(id, shown, version: 1);
+        var changed = await PutAsync(id, Job(id, $"{url}?token={secrets[1]}&x=plain-x&code=***", new Dictionary<string, string>()), version: 2);
+        var echoUrl = node.Receiver.Url($"/secret/{echoing}");
+        node.Receiver.Script($"/secret/{echoing}", ScriptedResponse.WithStatus(500, $"refused {echoUrl}?token={secrets[3]} (token {secrets[3]})"));
+        await CreateAsync(Job(echoing, $"{echoUrl}?token={secrets[3]}", new Dictionary<string, string>()));
+
+        var received = await TriggerAsync(id);
+        var trigger = await _client.PostAsync($"/jobs/{echoing}/trigger", null);
+        await Expect(trigger, HttpStatusCode.Accepted);
+        JsonObject? run = null;
+        await Wait.Eventually(async () => (string?)(run = await Json(await _client.GetAsync(trigger.Headers.Location!.OriginalString)))["outcome"] == "failed",
+            Within, () => $"the echoing target's run fails; last: {run}");
+
+        Assert.Equal($"{url}?token=***&x=plain-x&code=***", (string?)shown["target"]!["url"]);
+        Assert.Equal(["code", "token"], shown["target"]!["urlSecretFingerprints"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(shown["target"]!.ToJsonString(), kept["target"]!.ToJsonString());
+        Assert.NotEqual((string?)shown["target"]!["urlSecretFingerprints"]!["token"], (string?)changed["target"]!["urlSecretFingerprints"]!["token"]);
+        Assert.Equal((string?)shown["target"]!["urlSecretFingerprints"]!["code"], (string?)changed["target"]!["urlSecretFingerprints"]!["code"]);
+        Assert.Equal($"?token={secrets[1]}&x=plain-x&code={secrets[2]}", received.Query);
+        Assert.Contains("***", (string?)run!["error"], StringComparison.Ordinal);
+        AssertNowhere(secrets, await EveryAnswerAsync([id, echoing]), "an answer");
+        AssertNowhere(secrets, await StoredRowsAsync(), "the store");
+        AssertNowhere(secrets, node.Logs.Entries.Select(e => $"{e.Category}: {e.Message} {e.Exception}"), "the log");
+    }
+
+    [Theory]
+    [InlineData("user:pa55-8e5a@")]
+    [InlineData("t0ken-9f6b@")]
+    public async Task A_url_with_credentials_is_refused_naming_target_url_and_appends_nothing(string userInfo)
+    {
+        var (created, newJob) = (NewId(), NewId());
+        await CreateAsync(Job(created, new Dictionary<string, string>()));
+        var sequence = await _client.LastSequence();
+        var url = node.Receiver.Url($"/secret/{newJob}").Replace("://", $"://{userInfo}", StringComparison.Ordinal);
+
+        var refusedCreate = await ExpectProblem(
+            await _client.PostAsJsonAsync("/jobs", Job(newJob, url, new Dictionary<string, string>())), HttpStatusCode.BadRequest);
+        var refusedUpdate = await ExpectProblem(
+            await _client.Send(HttpMethod.Put, $"/jobs/{created}", Serialize(Job(created, url, new Dictionary<string, string>())), "\"1\""),
+            HttpStatusCode.BadRequest);
+
+        Assert.Equal(("target.url", "target.url"), ((string?)refusedCreate["field"], (string?)refusedUpdate["field"]));
+        Assert.Contains("Authorization header", refusedCreate.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(sequence, await _client.LastSequence());
+    }
+
+    [Fact]
+    public async Task Jobs_an_older_node_stored_in_clear_are_sealed_by_a_system_update_deleted_ones_stay_deleted_and_no_endpoint_shows_a_clear_value()
+    {
+        var (active, deleted) = (NewId(), NewId());
+        string[] secrets = ["Bearer legacy-a1b2", "Bearer legacy-c3d4", "legacy-qt-e5f6", "legacy-pw-0a9b", "legacy-key-1c8d"];
+        var olderNode = new Provenance("old-client", "old-node", null);
+        WebhookTarget Target(string id, string authorization) => new(
+            node.Receiver.Url($"/secret/{id}").Replace("://", $"://olduser:{secrets[3]}@", StringComparison.Ordinal) + $"?token={secrets[2]}&x=1",
+            "POST",
+            new Dictionary<string, string> { ["Authorization"] = authorization, ["X-Api-Key"] = secrets[4], ["X-Trace"] = "plain" }
+                .ToImmutableSortedDictionary(StringComparer.Ordinal),
+            null,
+            30);
+        JobDefinition Definition(string id, string authorization) => new(id, "0 0 1 1 *", "UTC", Target(id, authorization));
+        using (var documents = JobLogMarten.CreateDocumentStore(postgres.ConnectionString, node.Host.Schema))
+        {
+            // Written straight into the store, as a node from before encryption wrote them.
+            var store = new MartenJobEventStore(documents);
+            var (activeId, deletedId) = (JobId.Parse(active), JobId.Parse(deleted));
+            await store.AppendAsync(activeId, 0, new JobAdded(activeId, Definition(active, secrets[0]), true, olderNode), CancellationToken.None);
+            await store.AppendAsync(activeId, 1, new JobUpdated(activeId, Definition(active, secrets[1]), olderNode), CancellationToken.None);
+            await store.AppendAsync(deletedId, 0, new JobAdded(deletedId, Definition(deleted, secrets[0]), true, olderNode), CancellationToken.None);
+            await store.AppendAsync(deletedId, 1, new JobDeleted(deletedId, olderNode), CancellationToken.None);
+        }
+
+        JsonObject? last = null;
+        await Wait.Eventually(async () => (long?)(last = await Json(await _client.GetAsync($"/jobs/{active}")))["version"] == 3
+                && (long?)(last = await Json(await _client.GetAsync($"/jobs/{deleted}")))["version"] == 3,
+            Within, () => $"the node seals both jobs; last: {last}");
+
+        var history = JsonNode.Parse(await _client.GetStringAsync($"/jobs/{active}/history"))!.AsArray();
+        var repair = history.Last()!;
+        var gone = await GetAsync(deleted);
+        var sealedJob = await GetAsync(active);
+        Assert.Equal(("JobUpdated", SealSecrets.Actor, ClearSecretSealer.Reason),
+            ((string?)repair["type"], (string?)repair["actor"], (string?)repair["reason"]));
+        Assert.Equal("deleted", (string?)gone["status"]);
+        Assert.Equal(["Authorization", "X-Api-Key"], sealedJob["target"]!["secretFingerprints"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["token"], sealedJob["target"]!["urlSecretFingerprints"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(node.Receiver.Url($"/secret/{active}") + "?token=***&x=1", (string?)sealedJob["target"]!["url"]);
+        var received = await TriggerAsync(active);
+        Assert.Equal((secrets[1], secrets[4], "?token=" + secrets[2] + "&x=1"), (received.Header("Authorization"), received.Header("X-Api-Key"), received.Query));
+        AssertNowhere(secrets, await EveryAnswerAsync([active, deleted]), "an answer");
+        AssertNowhere(secrets, node.Logs.Entries.Select(e => $"{e.Category}: {e.Message} {e.Exception}"), "the log");
+        // History is not rewritten: the old events keep what they held, and only they do.
+        var rows = await StoredRowsAsync();
+        Assert.All(secrets, secret => Assert.Contains(rows, r => r.Contains(secret, StringComparison.Ordinal)));
+        Assert.Empty(await StoredEventsHoldingAsync(secrets, minimumVersion: 3));
+    }
+
+    /// <summary>The stored events at or above <paramref name="minimumVersion"/> whose data holds one of <paramref name="secrets"/>.</summary>
+    private async Task<IReadOnlyList<string>> StoredEventsHoldingAsync(IEnumerable<string> secrets, long minimumVersion)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select stream_id || ' ' || version || ': ' || data::text from {node.Host.Schema}.mt_events where version >= @version", connection);
+        command.Parameters.AddWithValue("version", minimumVersion);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add(reader.GetString(0));
+        return [.. rows.Where(r => secrets.Any(secret => r.Contains(secret, StringComparison.Ordinal)))];
     }
 }

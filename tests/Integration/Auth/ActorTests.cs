@@ -29,13 +29,28 @@ public sealed class ActorTests(AuthApiFixture node) : IClassFixture<AuthApiFixtu
     [InlineData("add")]
     [InlineData("pause")]
     [InlineData("restore")]
-    public async Task A_forged_X_Actor_does_not_change_the_actor_recorded_for_a_token_which_is_its_subject(string change)
+    public async Task A_forged_X_Actor_does_not_change_the_actor_recorded_for_a_token_which_is_its_subject_under_jwt(string change)
     {
         var token = node.Issuer.Issue("alice@example.test", [Roles.Editor]);
 
         var actor = await ChangeAndReadActorAsync(change, new AuthenticationHeaderValue("Bearer", token));
 
-        Assert.Equal("alice@example.test", actor);
+        Assert.Equal("jwt:alice@example.test", actor);
+    }
+
+    [Theory]
+    [InlineData("key")]
+    [InlineData("system")]
+    public async Task A_token_whose_subject_is_a_key_name_or_the_nodes_own_actor_is_recorded_apart_from_it(string subject)
+    {
+        var name = subject == "key" ? TestKeys.Editor.Name : subject;
+        var token = node.Issuer.Issue(name, [Roles.Editor]);
+
+        var byToken = await ChangeAndReadActorAsync("add", new AuthenticationHeaderValue("Bearer", token));
+        var byKey = await ChangeAndReadActorAsync("add", TestKeys.Editor.Bearer);
+
+        Assert.Equal($"jwt:{name}", byToken);
+        Assert.NotEqual(byKey, byToken);
     }
 
     /// <summary>Makes the change with the credential and a forged <c>X-Actor</c>; returns the actor of the event it appended.</summary>

@@ -17,6 +17,8 @@ public sealed class AuthSettingsTests
         { "ci", "editor", "md5:0123456789abcdef0123456789abcdef", "Hash must be" },
         { "ci", "editor", TestKeys.Viewer.Hash, "cannot be two identities" },
         { "-ci", "editor", "sha256:" + new string('a', 64), "a key name is" },
+        { "system", "editor", "sha256:" + new string('b', 64), "the audit trail's own" },
+        { "Anonymous", "viewer", "sha256:" + new string('c', 64), "the audit trail's own" },
     };
 
     [Theory]

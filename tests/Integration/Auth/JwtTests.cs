@@ -15,7 +15,7 @@ namespace JobLog.Integration.Auth;
 public sealed class JwtTests(AuthApiFixture node) : IClassFixture<AuthApiFixture>
 {
     [Fact]
-    public async Task A_valid_token_with_the_editor_role_adds_a_job_recorded_under_its_subject()
+    public async Task A_valid_token_with_the_editor_role_adds_a_job_recorded_under_its_subject_prefixed_jwt()
     {
         var id = NewId();
 
@@ -23,7 +23,7 @@ public sealed class JwtTests(AuthApiFixture node) : IClassFixture<AuthApiFixture
 
         await Expect(response, HttpStatusCode.Created);
         var history = await JsonArray(await node.Admin.GetAsync($"/jobs/{id}/history"));
-        Assert.Equal("carol", (string?)history[0]!["actor"]);
+        Assert.Equal("jwt:carol", (string?)history[0]!["actor"]);
     }
 
     [Fact]

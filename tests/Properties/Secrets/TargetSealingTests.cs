@@ -120,6 +120,6 @@ public sealed class TargetSealingTests
         var foreign = await SealAsync(Target(("Authorization", "Bearer abc"), ("X-Trace", "t")), vault: SecretVaults.Ephemeral());
 
         Assert.False(TargetSecrets.TryReveal(foreign, Vault, out _, out var unreadable));
-        Assert.Equal("Authorization", unreadable);
+        Assert.Equal("header Authorization", unreadable);
     }
 }

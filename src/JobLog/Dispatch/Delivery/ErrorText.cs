@@ -6,8 +6,8 @@ namespace JobLog.Dispatch.Delivery;
 
 /// <summary>
 /// Short run errors for one delivery. Text from outside (a response body, a reason phrase, an exception message) is
-/// stripped of control characters and has every value of the job's headers (and the URL's credentials) masked before
-/// it is cut to length, so a target that echoes a secret cannot put it in the run history.
+/// stripped of control characters and has every value of the job's headers (and the URL's credentials and secret query
+/// values) masked before it is cut to length, so a target that echoes a secret cannot put it in the run history.
 /// </summary>
 internal sealed class ErrorText
 {
@@ -25,6 +25,13 @@ internal sealed class ErrorText
         {
             secrets.Add(uri.UserInfo);
             secrets.AddRange(uri.UserInfo.Split(':').Select(Uri.UnescapeDataString));
+        }
+        // A failure's text can quote the URL it called (its query) or a target can echo a value: mask the secret query
+        // values as written and decoded.
+        foreach (var parameter in TargetUrl.Parse(target.Url).Query ?? [])
+        {
+            if (SecretQuery.HoldsSecret(parameter))
+                secrets.AddRange([parameter.Value!, Uri.UnescapeDataString(parameter.Value!)]);
         }
         _secrets = [.. secrets.Select(Clean).Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length)];
     }

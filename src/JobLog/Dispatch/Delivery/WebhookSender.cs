@@ -67,16 +67,17 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
     public async Task<DeliveryResult> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
     {
         var firstAttempt = Math.Max(1, request.FirstAttempt);
-        if (!Uri.TryCreate(request.Target.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            return new DeliveryResult(RunOutcome.Failed, firstAttempt - 1, null, "the target URL is not an absolute http or https URL");
-
-        // No attempt is begun for a value that cannot be sent; the error names the header, never a value.
+        // No attempt is begun for a value that cannot be sent; the error names the header or parameter, never a value.
         if (!TargetSecrets.TryReveal(request.Target, _vault, out var target, out var unreadable))
         {
             return new DeliveryResult(RunOutcome.Failed, firstAttempt - 1, null,
-                $"the secret value of header {unreadable} cannot be decrypted with this cluster's key ring; set it again with PUT /jobs/{request.Job}");
+                $"the secret value of {unreadable} cannot be decrypted with this cluster's key ring; set it again with PUT /jobs/{request.Job}");
         }
         request = request with { Target = target };
+        // The clear URL (its query may hold secrets) lives only in this call: in the request message, never in a log line
+        // (this client has no logging handler; the connection policy logs the authority only) or a run's error.
+        if (!Uri.TryCreate(request.Target.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            return new DeliveryResult(RunOutcome.Failed, firstAttempt - 1, null, "the target URL is not an absolute http or https URL");
 
         var lastAttempt = Math.Max(firstAttempt, request.Retry.Attempts);
         var call = new Call(request, uri, Authority(uri), new ErrorText(request.Target, uri), firstAttempt);

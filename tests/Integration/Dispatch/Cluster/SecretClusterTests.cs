@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using JobLog.Integration.Api;
 using JobLog.Integration.Cluster;
+using System.Collections.Immutable;
+using JobLog.Commands;
 using JobLog.Model;
+using JobLog.Store;
 using JobLog.Testing;
 using JobLog.ZooKeeper.Client;
 using JobLog.ZooKeeper.Errors;
@@ -85,11 +88,11 @@ public sealed class SecretClusterTests(ClusterServers servers)
         return texts;
     }
 
-    private static void AssertNowhere(IEnumerable<string> texts, string where)
+    private static void AssertNowhere(IEnumerable<string> texts, string where, IEnumerable<string>? secrets = null)
     {
         var all = texts.ToList();
         Assert.NotEmpty(all);
-        foreach (var secret in new[] { FirstToken, SecondToken, Signature })
+        foreach (var secret in secrets ?? [FirstToken, SecondToken, Signature])
         {
             var found = all.FirstOrDefault(t => t.Contains(secret, StringComparison.OrdinalIgnoreCase));
             Assert.True(found is null, $"'{secret}' is in {where}: {found}");
@@ -132,5 +135,53 @@ public sealed class SecretClusterTests(ClusterServers servers)
         AssertNowhere(cluster.Nodes.Select(n => n.Logs()), "a node's log");
         // The search covers Debug: the node that took the update logged it there.
         Assert.Contains($"Job {id}: JobUpdated committed", a.Logs(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Jobs_stored_in_clear_before_the_nodes_start_are_sealed_once_and_no_znode_or_log_holds_a_clear_value()
+    {
+        string[] secrets = ["Bearer cluster-legacy-a4b5", "cluster-legacy-qt-c6d7", "cluster-legacy-pw-e8f9"];
+        var (active, deleted) = (Http.NewId(), Http.NewId());
+        var olderNode = new Provenance("old-client", "old-node", null);
+        await using var dispatching = await DispatchingCluster.StartAsync(servers, size: 2, settings: new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__JobLog"] = "Debug",
+        }, beforeStart: async cluster =>
+        {
+            // Written straight into the store, as a node from before encryption wrote them: the nodes meet them at start.
+            using var documents = JobLogMarten.CreateDocumentStore(servers.Postgres.ConnectionString, cluster.Schema);
+            var store = new MartenJobEventStore(documents);
+            foreach (var id in new[] { active, deleted })
+            {
+                var job = JobId.Parse(id);
+                var target = new WebhookTarget(
+                    $"http://olduser:{secrets[2]}@127.0.0.1:9/hook/{id}?token={secrets[1]}", "POST",
+                    new Dictionary<string, string> { ["Authorization"] = secrets[0], ["X-Trace"] = "plain" }.ToImmutableSortedDictionary(StringComparer.Ordinal),
+                    null, 30);
+                await store.AppendAsync(job, 0, new JobAdded(job, new JobDefinition(id, "0 0 1 1 *", "UTC", target), true, olderNode), CancellationToken.None);
+            }
+            await store.AppendAsync(JobId.Parse(deleted), 1, new JobDeleted(JobId.Parse(deleted), olderNode), CancellationToken.None);
+        });
+        var cluster = dispatching.Cluster;
+
+        await Wait.Eventually(async () => await cluster.StoreVersionAsync(active) == 2 && await cluster.StoreVersionAsync(deleted) == 3,
+            Patience, () => $"a node seals both jobs{Environment.NewLine}{cluster.Describe()}");
+        var znodes = new List<string>();
+        await Wait.Eventually(async () =>
+        {
+            znodes = [.. await EveryZnodeAsync(servers.ZooKeeper.ConnectionString, cluster.Root)];
+            return znodes.Count(z => z.Contains(ClearSecretSealer.Reason, StringComparison.Ordinal)) == 2;
+        }, Patience, () => $"both jobs' znodes carry the repair; znodes: {string.Join(Environment.NewLine, znodes)}");
+
+        AssertNowhere(znodes, "a znode", secrets);
+        var history = await cluster.Nodes[1].Http.GetStringAsync($"/jobs/{active}/history");
+        Assert.Single(JsonNode.Parse(history)!.AsArray(), e => (string?)e!["actor"] == SealSecrets.Actor);
+        var answers = new List<string> { history };
+        foreach (var path in new[] { $"/jobs/{active}", $"/jobs/{deleted}", $"/jobs/{deleted}?version=1", $"/jobs/{deleted}/history", "/events?limit=1000", "/jobs?status=all" })
+            answers.Add(await cluster.Nodes[0].Http.GetStringAsync(path));
+        AssertNowhere(answers, "an answer", secrets);
+        Assert.Contains("\"status\":\"deleted\"", answers[2], StringComparison.Ordinal);
+        AssertNowhere(cluster.Nodes.Select(n => n.Logs()), "a node's log", secrets);
+        Assert.Contains(cluster.Nodes, n => n.Logs().Contains($"Job {active}: secrets stored in clear", StringComparison.Ordinal));
     }
 }

@@ -71,4 +71,38 @@ public sealed class SealedHeaderDeliveryTests
         Assert.DoesNotContain("93f1b2c4", result.Error, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("***", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Secret_query_values_stored_sealed_reach_the_target_in_clear_and_an_echo_of_them_is_masked_in_the_run_error()
+    {
+        var vault = SecretVaults.Ephemeral();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Script("/echo", ScriptedResponse.WithStatus(500, "no such token: qv-5e7a8b (or QV-5E7A8B), code c%2Fd9 c/d9"));
+        using var sender = Deliveries.Sender(vault: vault);
+        var given = Deliveries.Request(receiver.Url("/echo") + "?token=qv-5e7a8b&code=c%2Fd9&x=1", Deliveries.Once);
+        var stored = given with { Target = (await TargetSecrets.SealAsync(given.Target, null, vault, CancellationToken.None)).Target! };
+
+        var result = await sender.DeliverAsync(stored, CancellationToken.None);
+
+        Assert.DoesNotContain("qv-5e7a8b", stored.Target.Url, StringComparison.Ordinal);
+        Assert.Equal("?token=qv-5e7a8b&code=c%2Fd9&x=1", Assert.Single(receiver.RequestsTo("/echo")).Query);
+        Assert.Equal((RunOutcome.Failed, 500), (result.Outcome, result.HttpStatus));
+        Assert.DoesNotContain("5e7a8b", result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("d9", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_client_never_sends_a_url_userinfo_so_refusing_it_and_dropping_an_old_one_changes_no_call()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var sender = Deliveries.Sender(vault: SecretVaults.Ephemeral());
+        var url = receiver.Url("/hook").Replace("://", "://olduser:old-pw-3c1d@", StringComparison.Ordinal);
+
+        var result = await sender.DeliverAsync(Deliveries.Request(url, Deliveries.Once), CancellationToken.None);
+
+        Assert.Equal(RunOutcome.Succeeded, result.Outcome);
+        var call = Assert.Single(receiver.RequestsTo("/hook"));
+        Assert.Null(call.Header("Authorization"));
+        Assert.DoesNotContain("old-pw-3c1d", string.Join("\n", call.Headers.Select(h => $"{h.Key}: {h.Value}")), StringComparison.Ordinal);
+    }
 }
