@@ -246,7 +246,7 @@ public sealed partial class JobCommandService
     private static readonly Func<ILogger, string, long, string, IDisposable?> ChangeScope =
         LoggerMessage.DefineScope<string, long, string>("Job {JobId} at version {ExpectedVersion} on node {Node}");
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {EventType} committed as version {Version} by {Actor} on node {Node}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {EventType} committed as version {Version} by {Actor} on node {Node}")]
     private static partial void LogChanged(ILogger logger, string jobId, string eventType, long version, string actor, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: append at version {ExpectedVersion} lost to a concurrent write, now at {ActualVersion}")]

@@ -25,11 +25,13 @@ public static class RunNames
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown run outcome."),
     };
 
+    // Every stored run read parses its kind and outcome: looked up, not searched for.
+    private static readonly Dictionary<string, RunKind> Kinds = Enum.GetValues<RunKind>().ToDictionary(NameOf, StringComparer.Ordinal);
+    private static readonly Dictionary<string, RunOutcome> Outcomes = Enum.GetValues<RunOutcome>().ToDictionary(NameOf, StringComparer.Ordinal);
+
     /// <summary>The kind with this exact name; null for any other text.</summary>
-    public static RunKind? KindNamed(string name) =>
-        Enum.GetValues<RunKind>().Where(k => NameOf(k) == name).Select(k => (RunKind?)k).FirstOrDefault();
+    public static RunKind? KindNamed(string name) => Kinds.TryGetValue(name, out var kind) ? kind : null;
 
     /// <summary>The outcome with this exact name; null for any other text.</summary>
-    public static RunOutcome? OutcomeNamed(string name) =>
-        Enum.GetValues<RunOutcome>().Where(o => NameOf(o) == name).Select(o => (RunOutcome?)o).FirstOrDefault();
+    public static RunOutcome? OutcomeNamed(string name) => Outcomes.TryGetValue(name, out var outcome) ? outcome : null;
 }
