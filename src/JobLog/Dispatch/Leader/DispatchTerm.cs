@@ -491,7 +491,7 @@ public sealed partial class DispatchTerm
                 // A claim of this very leadership with no delivery running is an earlier term's, ended between claim and
                 // call (the store went away, say): it is this term's to dispatch, there is nobody to adopt it from.
                 if (run.ClaimedBy == _node && run.ClaimedUnder(Leadership))
-                    await DispatchAsync(run);
+                    await CallOrMisfireAsync(run);
                 else
                     orphans.Add(run);
                 continue;
@@ -503,19 +503,19 @@ public sealed partial class DispatchTerm
         {
             var ids = chunk.Select(r => r.Id).ToList();
             foreach (var adopted in await Fence(() => _runs.AdoptAllAsync(ids, _node, Leadership, now, cancellationToken)))
-                await DispatchAsync(adopted);
+                await CallOrMisfireAsync(adopted);
         }
 
         // Within its catch-up window an adopted run is called; older, it is recorded misfired.
-        async Task DispatchAsync(RunRecord adopted)
+        async Task CallOrMisfireAsync(RunRecord adopted)
         {
-            var definition = schedule.Find(adopted.Job)?.Definition;
-            var window = TimeSpan.FromSeconds(_policyOf(definition ?? DefaultDefinition).CatchUpWindowSeconds);
+            var job = schedule.Find(adopted.Job);
+            var window = TimeSpan.FromSeconds(_policyOf(job?.Definition ?? DefaultDefinition).CatchUpWindowSeconds);
             if (adopted.Kind != RunKind.Manual && adopted.ScheduledAt < now - window)
                 await CompleteAsync(adopted, RunOutcome.Misfired, null,
                     "claimed by a dispatcher that was lost before calling, and now older than the catch-up window");
             else
-                StartDelivery(adopted, adopted.JobVersion == schedule.Find(adopted.Job)?.Version ? definition : null);
+                StartDelivery(adopted, adopted.JobVersion == job?.Version ? job.Definition : null);
         }
     }
 
@@ -563,8 +563,15 @@ public sealed partial class DispatchTerm
         Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset dispatchingSince, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        // A job's misfire records and catch-up claims go in one write: a leader lost before it leaves the job to the next
+        // one's plan, which starts after the latest recorded instant; records written after the claims, or apart from
+        // them, could leave the earlier occurrences without a record. Jobs are grouped into writes of bounded size.
         var limits = MisfireLimits.From(_options);
-        var plans = new List<(JobState Job, MisfirePlan Plan)>();
+        var catchUps = 0;
+        var misfires = 0;
+        var claims = new List<OccurrenceClaim>();
+        var resolved = new List<ResolvedOccurrence>();
+        var definitions = new Dictionary<JobId, JobDefinition>();
         foreach (var job in schedule.Jobs)
         {
             if (!job.IsDue)
@@ -573,23 +580,12 @@ public sealed partial class DispatchTerm
             // record every occurrence since each job's last change as missed).
             var handled = latest.TryGetValue(job.Id, out var at) && at > dispatchingSince ? at : dispatchingSince;
             var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits);
-            if (plan.CatchUp.Count > 0 || plan.Misfired.Count > 0)
-                plans.Add((job, plan));
-        }
-        // A job's misfire records and catch-up claims go in one write: a leader lost before it leaves the job to the next
-        // one's plan, which starts after the latest recorded instant; records written after the claims, or apart from
-        // them, could leave the earlier occurrences without a record. Jobs are grouped into writes of bounded size.
-        var catchUps = 0;
-        var misfires = 0;
-        var claims = new List<OccurrenceClaim>();
-        var resolved = new List<ResolvedOccurrence>();
-        var definitions = new Dictionary<JobId, JobState>();
-        foreach (var (job, plan) in plans)
-        {
+            if (plan.CatchUp.Count == 0 && plan.Misfired.Count == 0)
+                continue;
             claims.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
             resolved.AddRange(plan.Misfired.Select(m => new ResolvedOccurrence(
                 new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Reason))));
-            definitions[job.Id] = job;
+            definitions[job.Id] = job.Definition;
             catchUps += plan.CatchUp.Count;
             misfires += plan.Misfired.Count;
             if (claims.Count + resolved.Count >= PlanRowsPerWrite)
@@ -608,7 +604,7 @@ public sealed partial class DispatchTerm
             foreach (var result in results.Skip(resolved.Count))
             {
                 if (result.Run is { } run)
-                    StartDelivery(run, definitions[run.Job].Definition);
+                    StartDelivery(run, definitions[run.Job]);
             }
             claims.Clear();
             resolved.Clear();

@@ -206,33 +206,15 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 $"select {RunRows.Columns} from {_runs} where outcome is null and claimed_by is not null order by id", connection),
             ct), cancellationToken);
 
-    public Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
-        // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
-        // The caller holds the fence, so any other claimer (a null incarnation is an unknown one) is deposed.
-        TakeRunAsync(
-            "Adopting a run failed; it may or may not have been adopted",
-            Adoptable,
-            runId, node, leadership, now, cancellationToken);
+    // Only a run no call was begun for: one with an attempt begun is in doubt, and calling again could deliver twice.
+    // The caller holds the fence, so any other claimer (a null incarnation is an unknown one) is deposed.
+    public async Task<RunRecord?> AdoptAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await TakeRunsAsync("Adopting a run failed; it may or may not have been adopted", Adoptable, [runId], node, leadership, now, cancellationToken))
+        .SingleOrDefault();
 
     public Task<IReadOnlyList<RunRecord>> AdoptAllAsync(
         IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync("Adopting runs failed; they may or may not have been adopted", async (connection, ct) =>
-        {
-            await using var command = FencedCommand(
-                connection,
-                $"""
-                 update {_runs}
-                    set claimed_by = @node, incarnation = @incarnation, epoch = @epoch, claimed_at = @now
-                  where id = any(@ids) and {Adoptable}
-                    and {HoldsFence}
-                 returning {RunRows.Columns}
-                 """,
-                leadership);
-            command.Parameters.AddWithValue("ids", runIds.ToArray());
-            command.Parameters.AddWithValue("node", node);
-            command.Parameters.AddWithValue("now", RunRows.Stored(now));
-            return await ReadFencedAsync(command, leadership, ct);
-        }, cancellationToken);
+        TakeRunsAsync("Adopting runs failed; they may or may not have been adopted", Adoptable, runIds, node, leadership, now, cancellationToken);
 
     public Task<RunRecord> RequestTriggerAsync(JobId job, long jobVersion, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync("Requesting a trigger failed; it may or may not have been recorded", async (connection, ct) =>
@@ -275,16 +257,18 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 connection),
             ct), cancellationToken);
 
-    public Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TakeRunAsync(
+    public async Task<RunRecord?> ClaimTriggerAsync(long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await TakeRunsAsync(
             "Claiming a trigger failed; it may or may not have been claimed",
             "kind = 'manual' and claimed_by is null and outcome is null",
-            runId, node, leadership, now, cancellationToken);
+            [runId], node, leadership, now, cancellationToken))
+        .SingleOrDefault();
 
-    // Makes one run the caller's (node, leadership, claimed now) when it is in the state the condition names,
-    // fenced like every dispatcher write; null when it is not in that state.
-    private Task<RunRecord?> TakeRunAsync(
-        string failure, string condition, long runId, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+    // Makes the runs the caller's (node, leadership, claimed now) that are in the state the condition names, in one
+    // statement fenced like every dispatcher write; returns those taken (none that are not in that state).
+    private Task<IReadOnlyList<RunRecord>> TakeRunsAsync(
+        string failure, string condition, IReadOnlyList<long> runIds, string node, DispatchFenceToken leadership, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         RunAsync(failure, async (connection, ct) =>
         {
             await using var command = FencedCommand(
@@ -292,15 +276,15 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                 $"""
                  update {_runs}
                     set claimed_by = @node, incarnation = @incarnation, epoch = @epoch, claimed_at = @now
-                  where id = @id and {condition}
+                  where id = any(@ids) and {condition}
                     and {HoldsFence}
                  returning {RunRows.Columns}
                  """,
                 leadership);
-            command.Parameters.AddWithValue("id", runId);
+            command.Parameters.AddWithValue("ids", runIds.ToArray());
             command.Parameters.AddWithValue("node", node);
             command.Parameters.AddWithValue("now", RunRows.Stored(now));
-            return (await ReadFencedAsync(command, leadership, ct)).SingleOrDefault();
+            return await ReadFencedAsync(command, leadership, ct);
         }, cancellationToken);
 
     public Task WaitForTriggerAsync(CancellationToken cancellationToken) => _triggers.WaitAsync(cancellationToken);
