@@ -39,8 +39,7 @@ public sealed partial class ClearSecretSealer(
     {
         try
         {
-            while (!status.IsLoaded)
-                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, stoppingToken);
+            await status.Loaded.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var changed = holder.Changed;
