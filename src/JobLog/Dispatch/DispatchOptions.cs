@@ -41,6 +41,21 @@ public sealed class DispatchOptions
     public int ClaimBatchSize { get; set; } = 1000;
 
     /// <summary>
+    /// How long before its instant an occurrence is claimed, so the claim's write (one statement for every occurrence due
+    /// in the same tick) is not part of its lateness. The job is looked at again at its instant: paused, deleted or
+    /// changed so that it no longer fires then, it is not called; a concurrency policy is applied at the instant.
+    /// </summary>
+    [Range(0, 10)]
+    public double ClaimAheadSeconds { get; set; } = 0.5;
+
+    /// <summary>
+    /// How long before its instant a claimed occurrence's first attempt is recorded as begun (the record every call is
+    /// preceded by); the call itself waits for the instant. Capped by <see cref="ClaimAheadSeconds"/>.
+    /// </summary>
+    [Range(0, 10)]
+    public double BeginAheadSeconds { get; set; } = 0.1;
+
+    /// <summary>
     /// Fault tests only: <c>step:jobId</c> pairs separated by <c>;</c> (steps in <see cref="Leader.CrashPoints.Steps"/>) at which
     /// the leader kills its own process once. Null: never.
     /// </summary>
@@ -54,6 +69,10 @@ public sealed class DispatchOptions
     /// see <see cref="DispatchTestingOptions"/>). Unset: the dispatcher uses the node's clock.
     /// </summary>
     public DispatchTestingOptions Testing { get; set; } = new();
+
+    public TimeSpan ClaimAhead => TimeSpan.FromSeconds(ClaimAheadSeconds);
+
+    public TimeSpan BeginAhead => TimeSpan.FromSeconds(Math.Min(BeginAheadSeconds, ClaimAheadSeconds));
 
     public TimeSpan TriggerPoll => TimeSpan.FromSeconds(TriggerPollSeconds);
 

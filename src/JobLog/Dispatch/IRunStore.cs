@@ -38,6 +38,13 @@ public interface IRunStore
     Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Moves a run the caller claimed and has not begun to call onto <paramref name="jobVersion"/> of its job (the job
+    /// changed between the claim and the occurrence's instant, and still fires then). False when the run is no longer the
+    /// caller's or an attempt was begun.
+    /// </summary>
+    Task<bool> RebaseAsync(long runId, long jobVersion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a run's outcome; the first outcome recorded stands (false when the run had one already, or when no dispatcher
     /// claimed it: a pending trigger gets its outcome from the call it waits for).
     /// </summary>

@@ -84,6 +84,12 @@ public sealed class DispatchRig
 
     public IReadOnlyList<RunRecord> RunsOf(string job) => Runs.All.Where(r => r.Job == JobId.Parse(job)).ToList();
 
+    /// <summary>
+    /// The dispatcher's options in the rig unless a test gives its own: nothing claimed ahead of its instant, so a tick
+    /// at an occurrence's instant calls it (a delivery waiting for its instant waits on a fake clock only the test moves).
+    /// </summary>
+    public static DispatchOptions Options() => new() { ClaimAheadSeconds = 0 };
+
     /// <summary>A leadership of the rig's election (<see cref="Incarnation"/>) with this epoch.</summary>
     public static DispatchFenceToken Leadership(long epoch) => new(Incarnation, epoch);
 
@@ -107,7 +113,7 @@ public sealed class DispatchRig
         // A node's terms share its deliveries in flight: pass the earlier term's to start another term of the same node.
         inFlight ??= new InFlightDeliveries();
         var term = new DispatchTerm(
-            node, leadership, Watched, Sender, Schedule, Events, Clock, options ?? new DispatchOptions(), inFlight,
+            node, leadership, Watched, Sender, Schedule, Events, Clock, options ?? Options(), inFlight,
             NullLogger.Instance, onFenced ?? (_ => { }), CancellationToken.None, policy);
         return (term, inFlight);
     }

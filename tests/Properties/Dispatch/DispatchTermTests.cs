@@ -146,7 +146,7 @@ public sealed class DispatchTermTests
     }
 
     [Fact]
-    public async Task A_job_changed_between_claim_and_call_is_called_as_the_version_claimed()
+    public async Task A_job_changed_between_claim_and_call_is_called_as_it_is_now_when_it_still_fires_then()
     {
         var rig = new DispatchRig();
         await rig.AddAsync("job", "*/2 * * * * *");
@@ -162,7 +162,29 @@ public sealed class DispatchTermTests
         await rig.AdvanceAndTickAsync(term, inFlight, 2);
 
         var sent = rig.Sender.Sent.ToList();
-        Assert.Equal([(1L, "http://t.test/"), (2L, "http://changed.test/")], sent.Select(s => (s.JobVersion, s.Target.Url)));
+        Assert.Equal([(2L, "http://changed.test/"), (2L, "http://changed.test/")], sent.Select(s => (s.JobVersion, s.Target.Url)));
+        Assert.All(rig.RunsOf("job"), run => Assert.Equal((2L, RunOutcome.Succeeded), (run.JobVersion, run.Outcome)));
+    }
+
+    [Fact]
+    public async Task A_job_changed_between_claim_and_call_so_that_it_no_longer_fires_then_is_not_called_and_says_why()
+    {
+        var rig = new DispatchRig();
+        await rig.AddAsync("job", "*/2 * * * * *");
+        var (term, inFlight) = rig.Term("a", 1);
+        await term.StartAsync(None);
+        rig.Watched.AfterClaim = async () =>
+        {
+            rig.Watched.AfterClaim = null;
+            await rig.UpdateAsync(Job, "*/3 * * * * *", "http://changed.test/");
+        };
+
+        await rig.AdvanceAndTickAsync(term, inFlight, 2);
+
+        Assert.Empty(rig.Sender.Sent);
+        var run = Assert.Single(rig.RunsOf("job"));
+        Assert.Equal((1L, RunOutcome.Skipped), (run.JobVersion, run.Outcome));
+        Assert.Contains("version 2 does not fire at", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,14 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         return begun;
     }
 
+    public async Task<bool> RebaseAsync(long runId, long jobVersion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken)
+    {
+        var fence = inner.Fence;
+        var moved = await inner.RebaseAsync(runId, jobVersion, node, leadership, cancellationToken);
+        Note(fence, leadership, moved, $"moved run {runId} to version {jobVersion}");
+        return moved;
+    }
+
     public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
         inner.CompleteAsync(runId, completion, cancellationToken);
 

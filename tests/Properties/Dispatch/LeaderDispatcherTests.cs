@@ -12,7 +12,7 @@ public sealed class LeaderDispatcherTests
 
     private static LeaderDispatcher Dispatcher(DispatchRig rig, IDispatchLeadership leadership, DispatchOptions? options = null) => new(
         leadership, rig.Watched, rig.Sender, rig.Schedule, rig.Events, rig.Clock,
-        Options.Create(options ?? new DispatchOptions()), Options.Create(new NodeOptions { NodeId = "node-a" }),
+        Options.Create(options ?? DispatchRig.Options()), Options.Create(new NodeOptions { NodeId = "node-a" }),
         new InFlightDeliveries(), NullLogger<LeaderDispatcher>.Instance);
 
     // The fake clock moves a little on every look, so the dispatcher's timers fire while the test waits for a condition.
@@ -57,7 +57,7 @@ public sealed class LeaderDispatcherTests
         await rig.AddAsync("job", "* * * * * *");
         var leadership = new SwitchableLeadership { Epoch = 4 };
         // The test's clock stands still: the leadership poll never comes round, only the election's change can wake it.
-        using var dispatcher = Dispatcher(rig, leadership, new DispatchOptions { LeadershipPollSeconds = 60 });
+        using var dispatcher = Dispatcher(rig, leadership, new DispatchOptions { LeadershipPollSeconds = 60, ClaimAheadSeconds = 0 });
         await dispatcher.StartAsync(CancellationToken.None);
 
         leadership.Leads = true;
@@ -149,7 +149,7 @@ public sealed class LeaderDispatcherTests
     {
         var rig = new DispatchRig();
         await rig.AddAsync("job", "0 0 1 1 *");
-        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { TriggerPollSeconds = 3600 });
+        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { TriggerPollSeconds = 3600, ClaimAheadSeconds = 0 });
         await dispatcher.StartAsync(CancellationToken.None);
         await Until(rig, () => dispatcher.Snapshot().Dispatching, "the dispatcher takes over");
 
@@ -165,7 +165,7 @@ public sealed class LeaderDispatcherTests
     {
         var rig = new DispatchRig();
         await rig.AddAsync("job", "* * * * * *");
-        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { Enabled = false });
+        using var dispatcher = Dispatcher(rig, new SwitchableLeadership { Leads = true }, new DispatchOptions { Enabled = false, ClaimAheadSeconds = 0 });
         await dispatcher.StartAsync(CancellationToken.None);
 
         await Until(rig, () => rig.Clock.GetUtcNow() > DispatchRig.Start.AddSeconds(3), "three seconds pass");

@@ -7,6 +7,8 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
     public const int MaxConcurrentCallsLimit = 10_000;
 
+    public const int MaxBegunAttemptsLimit = 100_000;
+
     // Polly's own bounds for a circuit breaker.
     private static readonly TimeSpan MinBreakerDuration = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBreakerDuration = TimeSpan.FromDays(1);
@@ -16,6 +18,8 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         var failures = new List<string>();
         if (options.MaxConcurrentCalls is < 1 or > MaxConcurrentCallsLimit)
             failures.Add($"{DeliveryOptions.Section}:MaxConcurrentCalls must be between 1 and {MaxConcurrentCallsLimit}; it is {options.MaxConcurrentCalls}.");
+        if (options.MaxBegunAttempts is < 1 or > MaxBegunAttemptsLimit)
+            failures.Add($"{DeliveryOptions.Section}:MaxBegunAttempts must be between 1 and {MaxBegunAttemptsLimit}; it is {options.MaxBegunAttempts}.");
 
         Ranges(TargetPolicyOptions.AllowKey, options.Targets.Allow, failures);
         Ranges(TargetPolicyOptions.DenyKey, options.Targets.Deny, failures);

@@ -31,6 +31,7 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _begun;
     private readonly ResiliencePipelineRegistry<string> _authorities = new();
     private readonly ResiliencePipelineRegistry<RetryPolicy> _retries = new();
 
@@ -42,6 +43,7 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         _vault = vault;
         _logger = logger;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentCalls, options.Value.MaxConcurrentCalls);
+        _begun = new SemaphoreSlim(options.Value.MaxBegunAttempts, options.Value.MaxBegunAttempts);
         _handler = new SocketsHttpHandler
         {
             ConnectCallback = new PolicyConnector(policy, logger).ConnectAsync,
@@ -63,6 +65,9 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         // Each attempt's time limit is the Polly timeout (the target's own), not the client's.
         _client = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Tests only: called with an attempt's number once its answer (or failure) is known, before any retry waits.</summary>
+    internal Action<int>? AttemptAnswered { get; set; }
 
     public async Task<DeliveryResult> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
     {
@@ -111,14 +116,17 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         _authorities.Dispose();
         _retries.Dispose();
         _slots.Dispose();
+        _begun.Dispose();
     }
 
     private async ValueTask<AttemptResult> AttemptAsync(Call call, ResiliencePipeline<AttemptResult> authority, ResilienceContext context)
     {
         var attempt = call.NextAttempt++;
-        // A slot is held for the call only, not across backoff waits, so a run waiting to retry does not starve others.
-        call.Stage = Stage.WaitingForSlot;
-        await _slots.WaitAsync(context.CancellationToken);
+        // The attempt is recorded before it waits for a call slot: a slot is held for the call alone, not for the record's
+        // write, and the records of a burst go out in a few large writes. Neither is held across backoff waits, so a run
+        // waiting to retry does not starve others.
+        call.Stage = Stage.WaitingToBegin;
+        await _begun.WaitAsync(context.CancellationToken);
         try
         {
             call.Stage = Stage.Beginning;
@@ -126,15 +134,25 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
                 return new AttemptResult(attempt, AttemptKind.NotBegun, null, null);
             call.LastBegun = attempt;
             call.LastStatus = null;
-            call.Stage = Stage.Sending;
-            var result = await AttemptThroughBreakerAsync(call, attempt, authority, context);
-            call.LastStatus = result.Status;
-            call.Stage = Stage.BetweenAttempts;
-            return result;
+            call.Stage = Stage.WaitingForSlot;
+            await _slots.WaitAsync(context.CancellationToken);
+            try
+            {
+                call.Stage = Stage.Sending;
+                var result = await AttemptThroughBreakerAsync(call, attempt, authority, context);
+                call.LastStatus = result.Status;
+                call.Stage = Stage.BetweenAttempts;
+                AttemptAnswered?.Invoke(attempt);
+                return result;
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
         finally
         {
-            _slots.Release();
+            _begun.Release();
         }
     }
 
@@ -247,6 +265,7 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
         var error = call.Stage switch
         {
             Stage.Sending => $"cancelled during attempt {call.LastBegun}; the target may have received it",
+            Stage.WaitingForSlot => $"cancelled after attempt {call.LastBegun} was recorded as begun, before it was sent",
             Stage.BetweenAttempts when call.LastBegun >= call.FirstAttempt => $"cancelled while waiting to retry after attempt {call.LastBegun}",
             Stage.BetweenAttempts => $"cancelled before attempt {call.NextAttempt} was sent",
             _ => $"cancelled before attempt {call.NextAttempt - 1} was sent",
@@ -331,8 +350,9 @@ public sealed partial class WebhookSender : IWebhookSender, IDisposable
 
     private enum Stage
     {
-        WaitingForSlot,
+        WaitingToBegin,
         Beginning,
+        WaitingForSlot,
         Sending,
         BetweenAttempts,
     }

@@ -122,16 +122,19 @@ public sealed partial class DispatchTerm
     }
 
     /// <summary>
-    /// Applies schedule changes to the due queue, claims every occurrence due by now (in batches) and starts their
-    /// deliveries. Returns the instant the next occurrence is due, null when none is.
+    /// Applies schedule changes to the due queue, claims every occurrence due by now plus
+    /// <see cref="DispatchOptions.ClaimAhead"/> (in batches) and starts their deliveries, each of which waits for its
+    /// instant. Returns when the next tick is due (the next occurrence's instant less the claim's lead), null when no
+    /// occurrence is.
     /// </summary>
     public async Task<DateTimeOffset?> TickAsync(CancellationToken cancellationToken)
     {
         ThrowIfFenced();
         Sync(_schedule.Current);
         var now = _clock.GetUtcNow();
+        var horizon = now + _options.ClaimAhead;
         var batch = new List<(JobState Job, DateTimeOffset At)>();
-        while (_queue.TryPeek(out var item, out var priority) && priority.At <= now)
+        while (_queue.TryPeek(out var item, out var priority) && priority.At <= horizon)
         {
             _queue.Dequeue();
             if (!_due.TryGetValue(item.Job, out var due) || due.Stamp != item.Stamp)
@@ -151,7 +154,7 @@ public sealed partial class DispatchTerm
         if (batch.Count > 0)
             await DispatchAsync(batch, now, cancellationToken);
         DueQueueLength = _due.Count;
-        return NextDue();
+        return NextDue() - _options.ClaimAhead;
     }
 
     /// <summary>Claims the manual triggers waiting for a leader and starts their deliveries.</summary>
@@ -222,40 +225,37 @@ public sealed partial class DispatchTerm
         _queue.Enqueue((due.Job.Id, stamped.Stamp), (stamped.Next, due.Job.Id.Value));
     }
 
-    /// <summary>One tick's due occurrences: the concurrency policy, one claim for all, then a delivery per run claimed.</summary>
+    /// <summary>
+    /// One tick's due occurrences: one claim for all, then a delivery per run claimed. The concurrency policy between two
+    /// occurrences of a job in the batch is applied here (neither was called); against a run in flight, at the instant.
+    /// </summary>
     private async Task DispatchAsync(List<(JobState Job, DateTimeOffset At)> batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claims = new List<OccurrenceClaim>();
         var definitions = new Dictionary<OccurrenceClaim, JobState>();
-        var skipped = new List<(OccurrenceClaim Claim, string Reason)>();
+        var skipped = new List<ResolvedOccurrence>();
         // The last occurrence of a job in this batch that is going to run, so a later one in the same batch sees it.
         var runningInBatch = new Dictionary<JobId, int>();
         foreach (var (job, at) in batch)
         {
             var claim = new OccurrenceClaim(job.Id, job.Version, at, RunKind.Scheduled);
             var policy = _policyOf(job.Definition).Concurrency;
-            var inFlight = _inFlight.LatestScheduledOf(job.Id);
             if (runningInBatch.TryGetValue(job.Id, out var earlier))
             {
                 if (policy == ConcurrencyPolicy.Forbid)
                 {
-                    skipped.Add((claim, $"previous run (occurrence {RunHeaders.FormatOccurrence(claims[earlier].ScheduledAt)}) still in flight; concurrency policy forbid"));
+                    skipped.Add(Skipped(claim, $"previous run (occurrence {RunHeaders.FormatOccurrence(claims[earlier].ScheduledAt)}) still in flight; concurrency policy forbid"));
                     continue;
                 }
                 if (policy == ConcurrencyPolicy.Replace)
                 {
                     // Neither was called yet: the earlier one is replaced before it starts.
-                    skipped.Add((claims[earlier] with { }, $"replaced by the occurrence at {RunHeaders.FormatOccurrence(at)} before it was called"));
+                    skipped.Add(Skipped(claims[earlier], $"replaced by the occurrence at {RunHeaders.FormatOccurrence(at)} before it was called"));
                     definitions.Remove(claims[earlier]);
                     claims[earlier] = claim;
                     definitions[claim] = job;
                     continue;
                 }
-            }
-            else if (inFlight is { } running && policy == ConcurrencyPolicy.Forbid)
-            {
-                skipped.Add((claim, $"previous run {running.Run.Id} (occurrence {RunHeaders.FormatOccurrence(running.Run.ScheduledAt)}) still in flight; concurrency policy forbid"));
-                continue;
             }
             runningInBatch[job.Id] = claims.Count;
             claims.Add(claim);
@@ -278,22 +278,45 @@ public sealed partial class DispatchTerm
                 _crash.Reached("claimed", claim.Job);
             foreach (var result in results)
             {
-                if (result.Run is not { } run)
-                    continue; // someone else claimed it: theirs to record
-                var job = definitions[result.Claim];
-                if (_policyOf(job.Definition).Concurrency == ConcurrencyPolicy.Replace
-                    && _inFlight.LatestScheduledOf(job.Id) is { } replaced)
-                    await ReplaceAsync(replaced.Run, replaced.Cancel, run);
-                StartDelivery(run, job.Definition);
+                if (result.Run is { } run)
+                    StartDelivery(run, definitions[result.Claim].Definition, applyConcurrency: true);
+                // else someone else claimed it: theirs to record
             }
         }
-        foreach (var group in skipped.GroupBy(s => s.Reason))
+        if (skipped.Count > 0)
         {
+            // One write for all: each skip's reason is its own (it names the run in flight), so grouping by reason would
+            // be a write per occurrence, a thousand a tick when a thousand jobs a second fall behind.
             ThrowIfFenced();
-            var completion = new RunCompletion(RunOutcome.Skipped, now, null, group.Key);
-            var resolved = await Fence(() => _runs.ResolveWithoutCallAsync(group.Select(s => s.Claim).ToList(), completion, _node, Leadership, cancellationToken));
+            var resolved = await Fence(() => _runs.ClaimWithResolvedAsync([], skipped, _node, Leadership, now, cancellationToken));
             CountResolved(resolved, RunOutcome.Skipped);
         }
+
+        ResolvedOccurrence Skipped(OccurrenceClaim claim, string reason) =>
+            new(claim, new RunCompletion(RunOutcome.Skipped, now, null, reason));
+    }
+
+    /// <summary>
+    /// The job's concurrency policy against its earlier run still in flight, at the run's instant: <c>allow</c> runs
+    /// beside it, <c>replace</c> ends it, <c>forbid</c> skips this one (the reason returned) unless it ends by the instant.
+    /// </summary>
+    private async Task<string?> ApplyConcurrencyAsync(RunRecord run, JobDefinition definition, CancellationToken cancellationToken)
+    {
+        var policy = _policyOf(definition).Concurrency;
+        if (policy == ConcurrencyPolicy.Allow || _inFlight.EarlierOf(run.Job, run.Id) is not { } earlier)
+            return null;
+        var untilInstant = run.ScheduledAt - _clock.GetUtcNow();
+        if (untilInstant > TimeSpan.Zero)
+            await Task.WhenAny(earlier.Ended, Task.Delay(untilInstant, _clock, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (earlier.Ended.IsCompleted)
+            return null;
+        if (policy == ConcurrencyPolicy.Replace)
+        {
+            await ReplaceAsync(earlier.Run, earlier.Cancel, run);
+            return null;
+        }
+        return $"previous run {earlier.Run.Id} (occurrence {RunHeaders.FormatOccurrence(earlier.Run.ScheduledAt)}) still in flight; concurrency policy forbid";
     }
 
     private async Task ReplaceAsync(RunRecord old, CancellationTokenSource cancel, RunRecord replacement)
@@ -308,31 +331,45 @@ public sealed partial class DispatchTerm
 
     /// <summary>Starts a run's delivery as a task of its own; the caller never waits for the call.</summary>
     /// <param name="definition">The job's definition at the run's version when the caller has it; else it is looked up.</param>
-    private void StartDelivery(RunRecord run, JobDefinition? definition)
+    /// <param name="applyConcurrency">True for a run the due loop claimed: its job's concurrency policy is applied at its instant.</param>
+    private void StartDelivery(RunRecord run, JobDefinition? definition, bool applyConcurrency = false)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_deliveries);
         _inFlight.Add(run, cancel);
-        _ = Task.Run(() => DeliverAsync(run, definition, cancel), CancellationToken.None);
+        _ = Task.Run(() => DeliverAsync(run, definition, cancel, applyConcurrency), CancellationToken.None);
     }
 
-    private async Task DeliverAsync(RunRecord run, JobDefinition? definition, CancellationTokenSource cancel)
+    private async Task DeliverAsync(RunRecord run, JobDefinition? definition, CancellationTokenSource cancel, bool applyConcurrency)
     {
         try
         {
+            // A run claimed ahead waits until its first attempt is due to be recorded; the call waits for the instant.
+            await UntilAsync(run.ScheduledAt - _options.BeginAhead, cancel.Token);
+            if (applyConcurrency && definition is not null && await ApplyConcurrencyAsync(run, definition, cancel.Token) is { } busy)
+            {
+                await CompleteAsync(run, RunOutcome.Skipped, null, busy);
+                return;
+            }
             var (current, atVersion) = await DefinitionsAsync(run, definition, cancel.Token);
             var reason = WhyNotCalled(run, current)
                          ?? (atVersion is null ? $"version {run.JobVersion} of the job is not in the store" : null);
+            if (reason is null && run.Kind == RunKind.Scheduled && current!.Version > run.JobVersion)
+            {
+                // Changed since the claim: the occurrence is called as the job is now if it still fires then.
+                if (!FiresAt(current.Definition, run.ScheduledAt))
+                    reason = $"the job changed after the occurrence was claimed: version {current.Version} does not fire at {RunHeaders.FormatOccurrence(run.ScheduledAt)}";
+                else if (await Fence(() => _runs.RebaseAsync(run.Id, current.Version, _node, Leadership, _deliveries)))
+                    (run, atVersion) = (run with { JobVersion = current.Version }, current.Definition);
+                else
+                {
+                    LogAbandoned(_logger, run.Id, run.Job.Value);
+                    return;
+                }
+            }
             if (reason is not null || atVersion is null)
             {
                 await CompleteAsync(run, RunOutcome.Skipped, null, reason);
                 return;
-            }
-            var lateness = _clock.GetUtcNow() - run.ScheduledAt;
-            if (run.Kind != RunKind.Manual)
-            {
-                Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
-                JobLogTelemetry.DispatchLateness.Record(
-                    Math.Max(0, lateness.TotalSeconds), new KeyValuePair<string, object?>(JobLogTelemetry.RunKindAttribute, RunNames.NameOf(run.Kind)));
             }
             var policy = _policyOf(atVersion);
             var request = new DeliveryRequest(
@@ -379,16 +416,27 @@ public sealed partial class DispatchTerm
         }
     }
 
+    /// <summary>
+    /// Records that an attempt begins; a run's first attempt recorded ahead of its instant is recorded as beginning at the
+    /// instant, and is held until then (the sender takes its call slot after this returns).
+    /// </summary>
     private async Task<bool> BeginAttemptAsync(RunRecord run, int attempt, CancellationToken cancellationToken)
     {
         if (_fenced)
             return false;
         try
         {
-            var begun = await _runs.BeginAttemptAsync(run.Id, attempt, _node, Leadership, _clock.GetUtcNow(), cancellationToken);
-            if (begun)
-                _crash.Reached("begun", run.Job);
-            return begun;
+            var now = _clock.GetUtcNow();
+            var begun = await _runs.BeginAttemptAsync(run.Id, attempt, _node, Leadership, now > run.ScheduledAt ? now : run.ScheduledAt, cancellationToken);
+            if (!begun)
+                return false;
+            _crash.Reached("begun", run.Job);
+            if (attempt == run.Attempts + 1)
+            {
+                await UntilAsync(run.ScheduledAt, cancellationToken);
+                RecordLateness(run);
+            }
+            return true;
         }
         catch (FencedException e)
         {
@@ -396,6 +444,26 @@ public sealed partial class DispatchTerm
             return false;
         }
     }
+
+    private void RecordLateness(RunRecord run)
+    {
+        if (run.Kind == RunKind.Manual)
+            return;
+        var lateness = _clock.GetUtcNow() - run.ScheduledAt;
+        Interlocked.Exchange(ref _lastLatenessTicks, Math.Max(0, lateness.Ticks));
+        JobLogTelemetry.DispatchLateness.Record(
+            Math.Max(0, lateness.TotalSeconds), new KeyValuePair<string, object?>(JobLogTelemetry.RunKindAttribute, RunNames.NameOf(run.Kind)));
+    }
+
+    private async Task UntilAsync(DateTimeOffset instant, CancellationToken cancellationToken)
+    {
+        var wait = instant - _clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, _clock, cancellationToken);
+    }
+
+    private static bool FiresAt(JobDefinition definition, DateTimeOffset instant) =>
+        Timings.Of(definition)?.OccurrencesAfter(instant - TimeSpan.FromTicks(1)).FirstOrDefault() == instant;
 
     /// <summary>Why a claimed run must not be called now: its job was paused or deleted after the claim (manual runs: deleted).</summary>
     private static string? WhyNotCalled(RunRecord run, JobState? current) => current switch

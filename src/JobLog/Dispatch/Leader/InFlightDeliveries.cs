@@ -10,8 +10,9 @@ public sealed class InFlightDeliveries
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Entry> _runs = [];
-    // The scheduled and catch-up runs by job: the due loop asks for a job's latest once per occurrence it claims, a
-    // thousand times a tick at a thousand jobs a second, while as many deliveries come and go under the same lock.
+    // The scheduled and catch-up runs by job: every delivery of a scheduled occurrence asks for its job's earlier run at
+    // its instant, a thousand times a second at a thousand jobs a second, while as many deliveries come and go under the
+    // same lock.
     private readonly Dictionary<JobId, List<Entry>> _scheduledByJob = [];
     private TaskCompletionSource? _idle;
 
@@ -30,15 +31,18 @@ public sealed class InFlightDeliveries
             return _runs.ContainsKey(runId);
     }
 
-    /// <summary>The newest scheduled or catch-up run of the job in flight here, with the means to cancel its delivery.</summary>
-    internal (RunRecord Run, CancellationTokenSource Cancel)? LatestScheduledOf(JobId job)
+    /// <summary>
+    /// The newest scheduled or catch-up run of the job in flight here that was claimed before <paramref name="runId"/>,
+    /// with the means to cancel its delivery and a task that completes when it ends.
+    /// </summary>
+    internal (RunRecord Run, CancellationTokenSource Cancel, Task Ended)? EarlierOf(JobId job, long runId)
     {
         lock (_gate)
         {
             if (!_scheduledByJob.TryGetValue(job, out var entries))
                 return null;
-            var latest = entries.MaxBy(e => e.Run.Id)!;
-            return (latest.Run, latest.Cancel);
+            var earlier = entries.Where(e => e.Run.Id < runId).MaxBy(e => e.Run.Id);
+            return earlier is null ? null : (earlier.Run, earlier.Cancel, earlier.Ended.Task);
         }
     }
 
@@ -98,7 +102,10 @@ public sealed class InFlightDeliveries
     // Under the lock.
     private void Forget(long runId)
     {
-        if (!_runs.Remove(runId, out var entry) || !_scheduledByJob.TryGetValue(entry.Run.Job, out var entries))
+        if (!_runs.Remove(runId, out var entry))
+            return;
+        entry.Ended.TrySetResult();
+        if (!_scheduledByJob.TryGetValue(entry.Run.Job, out var entries))
             return;
         entries.Remove(entry);
         if (entries.Count == 0)
@@ -111,5 +118,7 @@ public sealed class InFlightDeliveries
         public RunRecord Run { get; } = run;
 
         public CancellationTokenSource Cancel { get; } = cancel;
+
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

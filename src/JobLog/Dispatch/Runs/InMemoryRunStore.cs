@@ -86,6 +86,18 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
+    public Task<bool> RebaseAsync(long runId, long jobVersion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            CheckFence(leadership);
+            if (Find(runId) is not { Outcome: null, Attempts: 0 } run || run.ClaimedBy != node || !run.ClaimedUnder(leadership))
+                return Task.FromResult(false);
+            Replace(run with { JobVersion = jobVersion });
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<bool> CompleteAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
     {
         lock (_gate)

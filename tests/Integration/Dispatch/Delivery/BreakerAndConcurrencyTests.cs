@@ -65,7 +65,7 @@ public sealed class BreakerAndConcurrencyTests
     }
 
     [Fact]
-    public async Task A_delivery_waiting_for_a_free_slot_ends_when_cancelled_without_beginning_an_attempt()
+    public async Task A_delivery_waiting_for_a_free_slot_has_its_attempt_recorded_and_when_cancelled_ends_without_sending_it()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Script("/slow", ScriptedResponse.Hang);
@@ -73,6 +73,31 @@ public sealed class BreakerAndConcurrencyTests
         using var stopFirst = new CancellationTokenSource();
         var first = sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), timeoutSeconds: 300), stopFirst.Token);
         await Eventually(() => receiver.Requests.Count == 1, Deadline, "the first call holds the only slot");
+        using var stopSecond = new CancellationTokenSource();
+        var attempts = new AttemptLog();
+        var second = sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), timeoutSeconds: 300, attempts: attempts), stopSecond.Token);
+        await Eventually(() => attempts.Asked.Count == 1, Deadline, "the second delivery's attempt recorded while it waits for the slot");
+
+        await stopSecond.CancelAsync();
+        var secondResult = await second.WaitAsync(Deadline);
+        await stopFirst.CancelAsync();
+        await first.WaitAsync(Deadline);
+
+        Assert.Equal(
+            new DeliveryResult(RunOutcome.Failed, 1, null, "cancelled after attempt 1 was recorded as begun, before it was sent"),
+            secondResult);
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task Attempts_begun_and_unanswered_are_bounded_and_a_delivery_past_the_bound_ends_when_cancelled_without_beginning_one()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Script("/slow", ScriptedResponse.Hang);
+        using var sender = Deliveries.Sender(options => (options.MaxConcurrentCalls, options.MaxBegunAttempts) = (4, 1));
+        using var stopFirst = new CancellationTokenSource();
+        var first = sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), timeoutSeconds: 300), stopFirst.Token);
+        await Eventually(() => receiver.Requests.Count == 1, Deadline, "the first call holds the only begun attempt");
         using var stopSecond = new CancellationTokenSource();
         var attempts = new AttemptLog();
         var second = sender.DeliverAsync(Deliveries.Request(receiver.Url("/slow"), timeoutSeconds: 300, attempts: attempts), stopSecond.Token);

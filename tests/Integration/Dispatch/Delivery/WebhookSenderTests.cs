@@ -243,9 +243,12 @@ public sealed class WebhookSenderTests
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Script("/down", ScriptedResponse.WithStatus(503).WithHeader("Retry-After", "300"));
         using var sender = Deliveries.Sender();
+        var answered = 0;
+        sender.AttemptAnswered = _ => Interlocked.Increment(ref answered);
         using var cancel = new CancellationTokenSource();
         var delivery = sender.DeliverAsync(Deliveries.Request(receiver.Url("/down"), new(3, 0, 300)), cancel.Token);
-        await Eventually(() => receiver.Requests.Count == 1, Deadline, "the first attempt reached the target");
+        // The target's request is recorded before its answer is sent: wait for the sender to have the answer.
+        await Eventually(() => Volatile.Read(ref answered) == 1, Deadline, "the first attempt answered");
 
         await cancel.CancelAsync();
         var result = await delivery.WaitAsync(Deadline);
