@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using JobLog.Model;
 using JobLog.Node;
 using JobLog.Store;
@@ -100,6 +101,7 @@ public sealed partial class DispatchTerm
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var before = await Fence(() => _runs.TakeOverAsync(_node, Leadership, cancellationToken));
         if (before.Incarnation != Leadership.Incarnation && before != FenceHolder.Nobody)
         {
@@ -111,14 +113,17 @@ public sealed partial class DispatchTerm
         _start = now;
         var schedule = _schedule.Current;
         await ResolveUnfinishedAsync(schedule, now, cancellationToken);
+        var resolved = Stopwatch.GetTimestamp();
         var latest = await _runs.LatestScheduledAsync(cancellationToken);
         var since = await _runs.DispatchingSinceAsync(now, cancellationToken);
+        var read = Stopwatch.GetTimestamp();
         await PlanMisfiresAsync(schedule, latest, since, now, cancellationToken);
         foreach (var (job, at) in latest)
             _handledUpTo[job] = at > now ? at : now;
         Sync(schedule);
         Started = true;
-        LogTookOver(_logger, _node, Leadership.Incarnation, Epoch, _due.Count);
+        LogTookOver(_logger, _node, Leadership.Incarnation, Epoch, _due.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(started, resolved).TotalMilliseconds, Stopwatch.GetElapsedTime(resolved, read).TotalMilliseconds);
     }
 
     /// <summary>
@@ -640,44 +645,100 @@ public sealed partial class DispatchTerm
         var claims = new List<OccurrenceClaim>();
         var resolved = new List<ResolvedOccurrence>();
         var definitions = new Dictionary<JobId, JobDefinition>();
+        var writes = new List<Task>();
+        // Nothing scheduled before dispatching began on this store is owed (a first leader, or an upgrade, would otherwise
+        // record every occurrence since each job's last change as missed).
+        DateTimeOffset Handled(JobState job) =>
+            latest.TryGetValue(job.Id, out var at) && at > dispatchingSince ? at : dispatchingSince;
+        var histories = await EarlierStatesAsync(schedule, Handled, cancellationToken);
         foreach (var job in schedule.Jobs)
         {
-            if (!job.IsDue)
-                continue;
-            // Nothing scheduled before dispatching began on this store is owed (a first leader, or an upgrade, would otherwise
-            // record every occurrence since each job's last change as missed).
-            var handled = latest.TryGetValue(job.Id, out var at) && at > dispatchingSince ? at : dispatchingSince;
-            var plan = MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits);
-            if (plan.CatchUp.Count == 0 && plan.Misfired.Count == 0)
+            var handled = Handled(job);
+            var superseded = histories.TryGetValue(job.Id, out var states) ? SupersededMisfires(states, handled, limits) : [];
+            var plan = job.IsDue ? MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits) : MisfirePlan.Nothing;
+            if (plan.CatchUp.Count == 0 && plan.Misfired.Count == 0 && superseded.Count == 0)
                 continue;
             claims.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
+            resolved.AddRange(superseded.Select(m => new ResolvedOccurrence(
+                new OccurrenceClaim(job.Id, m.Version, m.Misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Misfire.Reason))));
             resolved.AddRange(plan.Misfired.Select(m => new ResolvedOccurrence(
                 new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Reason))));
             definitions[job.Id] = job.Definition;
             catchUps += plan.CatchUp.Count;
-            misfires += plan.Misfired.Count;
+            misfires += plan.Misfired.Count + superseded.Count;
             if (claims.Count + resolved.Count >= PlanRowsPerWrite)
-                await WritePlanAsync();
+                await StartWriteAsync();
         }
-        await WritePlanAsync();
+        await StartWriteAsync();
+        await Task.WhenAll(writes);
         if (misfires > 0 || catchUps > 0)
             LogMisfires(_logger, catchUps, misfires);
 
-        async Task WritePlanAsync()
+        // Writes hold different jobs, so they may run side by side: a few at a time.
+        async Task StartWriteAsync()
         {
             if (claims.Count == 0 && resolved.Count == 0)
                 return;
-            var results = await Fence(() => _runs.ClaimWithResolvedAsync(claims, resolved, _node, Leadership, now, cancellationToken));
-            CountResolved([.. results.Take(resolved.Count)], RunOutcome.Misfired);
-            foreach (var result in results.Skip(resolved.Count))
+            writes.Add(WritePlanAsync(claims, resolved, definitions));
+            (claims, resolved, definitions) = ([], [], []);
+            if (writes.Count < PlanWritesAtOnce)
+                return;
+            var done = await Task.WhenAny(writes);
+            writes.Remove(done);
+            await done;
+        }
+
+        async Task WritePlanAsync(List<OccurrenceClaim> planClaims, List<ResolvedOccurrence> planResolved, Dictionary<JobId, JobDefinition> planDefinitions)
+        {
+            var results = await Fence(() => _runs.ClaimWithResolvedAsync(planClaims, planResolved, _node, Leadership, now, cancellationToken));
+            CountResolved([.. results.Take(planResolved.Count)], RunOutcome.Misfired);
+            foreach (var result in results.Skip(planResolved.Count))
             {
                 if (result.Run is { } run)
-                    StartDelivery(run, definitions[run.Job]);
+                    StartDelivery(run, planDefinitions[run.Job]);
             }
-            claims.Clear();
-            resolved.Clear();
-            definitions.Clear();
         }
+    }
+
+    /// <summary>
+    /// The states each job went through up to its current one, for the jobs changed since the latest occurrence recorded
+    /// for them: an earlier state may have been due for part of the time nobody dispatched (a job paused, deleted or
+    /// changed while no leader was up still owes a record for each occurrence before its change). One read for all.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<JobId, List<JobState>>> EarlierStatesAsync(
+        Schedule schedule, Func<JobState, DateTimeOffset> handled, CancellationToken cancellationToken)
+    {
+        var changed = schedule.Jobs.Where(job => job.Version > 1 && job.UpdatedAt > handled(job)).ToDictionary(job => job.Id);
+        var histories = new Dictionary<JobId, List<JobState>>();
+        if (changed.Count == 0)
+            return histories;
+        foreach (var stream in (await _events.ReadStreamsAsync(changed.Keys, cancellationToken)).GroupBy(e => e.Job))
+        {
+            var states = new List<JobState>();
+            JobState? state = null;
+            // Up to the version the schedule holds: the plan for the current state is made from the schedule.
+            foreach (var recorded in stream.Where(e => e.Version <= changed[stream.Key].Version).OrderBy(e => e.Version))
+            {
+                state = JobEvolution.Evolve(state, recorded);
+                if (state is not null)
+                    states.Add(state);
+            }
+            histories[stream.Key] = states;
+        }
+        return histories;
+    }
+
+    /// <summary>The misfire records owed by every state of a job before its current one (the last of <paramref name="states"/>).</summary>
+    private static List<(long Version, PlannedMisfire Misfire)> SupersededMisfires(List<JobState> states, DateTimeOffset handled, MisfireLimits limits)
+    {
+        var owed = new List<(long, PlannedMisfire)>();
+        for (var i = 0; i + 1 < states.Count; i++)
+        {
+            var until = states[i + 1].UpdatedAt;
+            if (until > handled)
+                owed.AddRange(MisfirePlanner.Superseded(states[i], handled, until, limits).Select(m => (states[i].Version, m)));
+        }
+        return owed;
     }
 
     private void ThrowIfFenced()
@@ -713,6 +774,9 @@ public sealed partial class DispatchTerm
     // start after one short write rather than after every job's records (1,000 jobs missing ten seconds each: 11,000 rows).
     private const int PlanRowsPerWrite = 2_000;
 
+    // Take-over writes in flight at once (each on a connection of its own).
+    private const int PlanWritesAtOnce = 3;
+
     private sealed record DueJob(JobState Job, IEnumerator<DateTimeOffset> Times, DateTimeOffset Next, long Stamp);
 
     private sealed class DueOrder : IComparer<(DateTimeOffset At, string Id)>
@@ -726,8 +790,11 @@ public sealed partial class DispatchTerm
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching in incarnation {Incarnation} with epoch {Epoch}; {DueJobs} jobs due")]
-    private static partial void LogTookOver(ILogger logger, string node, string incarnation, long epoch, int dueJobs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching in incarnation {Incarnation} with epoch {Epoch}; {DueJobs} jobs due; "
+                                                           + "the take-over took {Milliseconds:0} ms (fence and unfinished runs {ResolveMilliseconds:0} ms, "
+                                                           + "latest occurrences {ReadMilliseconds:0} ms, the rest planning and writing misfires)")]
+    private static partial void LogTookOver(
+        ILogger logger, string node, string incarnation, long epoch, int dueJobs, double milliseconds, double resolveMilliseconds, double readMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} took the dispatch fence as {Leadership} from another incarnation: it held {Previous}")]
     private static partial void LogIncarnationChanged(ILogger logger, string node, string leadership, string previous);

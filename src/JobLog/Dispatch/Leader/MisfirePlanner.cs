@@ -81,6 +81,19 @@ public static class MisfirePlanner
     }
 
     /// <summary>
+    /// What an earlier state of a job owed while no leader dispatched, the job having changed from it at
+    /// <paramref name="until"/> before a leader took over: the occurrences after the later of the latest recorded instant
+    /// and the state's start, up to and including <paramref name="until"/>, all recorded misfired (none runs: the job is
+    /// no longer what they were due under), the latest <see cref="MisfireLimits.MaxMisfireRecords"/> one record each.
+    /// </summary>
+    public static IReadOnlyList<PlannedMisfire> Superseded(JobState state, DateTimeOffset? latestRecorded, DateTimeOffset until, MisfireLimits limits)
+    {
+        var plan = Plan(state, DispatchPolicy.Default with { Misfire = MisfirePolicy.Skip }, latestRecorded, until, limits);
+        var reason = $"missed while no leader dispatched; the job changed at {RunHeaders.FormatOccurrence(until)} (version {state.Version + 1}) before a leader took over";
+        return [.. plan.Misfired.Select(m => m.IsSummary ? m : m with { Reason = reason })];
+    }
+
+    /// <summary>
     /// The latest <paramref name="wanted"/> occurrences after <paramref name="start"/> up to <paramref name="now"/> (oldest
     /// first), the first occurrence after <paramref name="start"/>, and how many there are in all when the search reached
     /// <paramref name="start"/> (null when it stopped earlier, having found enough).
