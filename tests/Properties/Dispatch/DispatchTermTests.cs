@@ -145,8 +145,9 @@ public sealed class DispatchTermTests
         }
     }
 
-    [Fact]
-    public async Task A_job_changed_between_claim_and_call_is_called_as_it_is_now_when_it_still_fires_then()
+    // A job firing every two seconds, updated to the cron given (and a new URL) as soon as its first occurrence is claimed.
+    private static async Task<(DispatchRig Rig, JobLog.Dispatch.Leader.DispatchTerm Term, JobLog.Dispatch.Leader.InFlightDeliveries InFlight)>
+        ChangedAfterItsFirstClaimAsync(string cron)
     {
         var rig = new DispatchRig();
         await rig.AddAsync("job", "*/2 * * * * *");
@@ -155,8 +156,15 @@ public sealed class DispatchTermTests
         rig.Watched.AfterClaim = async () =>
         {
             rig.Watched.AfterClaim = null;
-            await rig.UpdateAsync(Job, "*/2 * * * * *", "http://changed.test/");
+            await rig.UpdateAsync(Job, cron, "http://changed.test/");
         };
+        return (rig, term, inFlight);
+    }
+
+    [Fact]
+    public async Task A_job_changed_between_claim_and_call_is_called_as_it_is_now_when_it_still_fires_then()
+    {
+        var (rig, term, inFlight) = await ChangedAfterItsFirstClaimAsync("*/2 * * * * *");
 
         await rig.AdvanceAndTickAsync(term, inFlight, 2);
         await rig.AdvanceAndTickAsync(term, inFlight, 2);
@@ -169,15 +177,7 @@ public sealed class DispatchTermTests
     [Fact]
     public async Task A_job_changed_between_claim_and_call_so_that_it_no_longer_fires_then_is_not_called_and_says_why()
     {
-        var rig = new DispatchRig();
-        await rig.AddAsync("job", "*/2 * * * * *");
-        var (term, inFlight) = rig.Term("a", 1);
-        await term.StartAsync(None);
-        rig.Watched.AfterClaim = async () =>
-        {
-            rig.Watched.AfterClaim = null;
-            await rig.UpdateAsync(Job, "*/3 * * * * *", "http://changed.test/");
-        };
+        var (rig, term, inFlight) = await ChangedAfterItsFirstClaimAsync("*/3 * * * * *");
 
         await rig.AdvanceAndTickAsync(term, inFlight, 2);
 

@@ -8,12 +8,7 @@ public sealed class DispatcherProperties
     public async Task<bool> Every_due_occurrence_gets_exactly_one_outcome_and_none_fires_twice_whatever_the_jobs_do(DispatchScenario scenario)
     {
         var rig = new DispatchRig();
-        var jobs = new List<JobId>();
-        for (var i = 0; i < scenario.Crons.Count; i++)
-        {
-            await rig.AddAsync($"job-{i}", scenario.Crons[i]);
-            jobs.Add(JobId.Parse($"job-{i}"));
-        }
+        var jobs = await AddJobsAsync(rig, scenario);
         // Dispatching began on this store now (an earlier leader took over and was lost at once): what falls in the
         // leaderless time after it is owed, as misfires or catch-up runs.
         await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
@@ -45,12 +40,7 @@ public sealed class DispatcherProperties
     public async Task<bool> Every_occurrence_missed_while_no_leader_dispatched_gets_exactly_one_outcome_whatever_the_jobs_did_meanwhile(DispatchScenario scenario)
     {
         var rig = new DispatchRig();
-        var jobs = new List<JobId>();
-        for (var i = 0; i < scenario.Crons.Count; i++)
-        {
-            await rig.AddAsync($"job-{i}", scenario.Crons[i]);
-            jobs.Add(JobId.Parse($"job-{i}"));
-        }
+        var jobs = await AddJobsAsync(rig, scenario);
         // A leader took over and was lost at once; the jobs are paused, changed, deleted and restored while nobody
         // dispatches, and the next leader's take-over owes a record for every occurrence of every state they went through.
         await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
@@ -71,6 +61,17 @@ public sealed class DispatcherProperties
         var failures = Check(rig, rig.Clock.GetUtcNow());
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(8)));
         return true;
+    }
+
+    private static async Task<List<JobId>> AddJobsAsync(DispatchRig rig, DispatchScenario scenario)
+    {
+        var jobs = new List<JobId>();
+        for (var i = 0; i < scenario.Crons.Count; i++)
+        {
+            await rig.AddAsync($"job-{i}", scenario.Crons[i]);
+            jobs.Add(JobId.Parse($"job-{i}"));
+        }
+        return jobs;
     }
 
     /// <summary>The outcome ledger against the model: one record per owed occurrence, at the version that made it due.</summary>
