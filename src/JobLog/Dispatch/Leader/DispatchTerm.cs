@@ -310,9 +310,7 @@ public sealed partial class DispatchTerm
         var policy = _policyOf(definition).Concurrency;
         if (policy == ConcurrencyPolicy.Allow || _inFlight.EarlierOf(run.Job, run.Id) is not { } earlier)
             return null;
-        var untilInstant = run.ScheduledAt - _clock.GetUtcNow();
-        if (untilInstant > TimeSpan.Zero)
-            await Task.WhenAny(earlier.Ended, Task.Delay(untilInstant, _clock, cancellationToken));
+        await Task.WhenAny(earlier.Ended, UntilAsync(run.ScheduledAt, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
         if (earlier.Ended.IsCompleted)
             return null;
@@ -659,10 +657,8 @@ public sealed partial class DispatchTerm
             if (plan.CatchUp.Count == 0 && plan.Misfired.Count == 0 && superseded.Count == 0)
                 continue;
             claims.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
-            resolved.AddRange(superseded.Select(m => new ResolvedOccurrence(
-                new OccurrenceClaim(job.Id, m.Version, m.Misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Misfire.Reason))));
-            resolved.AddRange(plan.Misfired.Select(m => new ResolvedOccurrence(
-                new OccurrenceClaim(job.Id, job.Version, m.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, m.Reason))));
+            resolved.AddRange(superseded.Select(m => Misfired(job.Id, m.Version, m.Misfire)));
+            resolved.AddRange(plan.Misfired.Select(m => Misfired(job.Id, job.Version, m)));
             definitions[job.Id] = job.Definition;
             catchUps += plan.CatchUp.Count;
             misfires += plan.Misfired.Count + superseded.Count;
@@ -673,6 +669,9 @@ public sealed partial class DispatchTerm
         await Task.WhenAll(writes);
         if (misfires > 0 || catchUps > 0)
             LogMisfires(_logger, catchUps, misfires);
+
+        ResolvedOccurrence Misfired(JobId job, long version, PlannedMisfire misfire) => new(
+            new OccurrenceClaim(job, version, misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, misfire.Reason));
 
         // Writes hold different jobs, so they may run side by side: a few at a time.
         async Task StartWriteAsync()
@@ -717,7 +716,7 @@ public sealed partial class DispatchTerm
             var states = new List<JobState>();
             JobState? state = null;
             // Up to the version the schedule holds: the plan for the current state is made from the schedule.
-            foreach (var recorded in stream.Where(e => e.Version <= changed[stream.Key].Version).OrderBy(e => e.Version))
+            foreach (var recorded in stream.Where(e => e.Version <= changed[stream.Key].Version))
             {
                 state = JobEvolution.Evolve(state, recorded);
                 if (state is not null)
