@@ -45,7 +45,10 @@ public sealed class DispatchBench : IBenchSuite
     {
         // Durable like a deployment: both schedulers write every fire to PostgreSQL.
         await using var postgres = await LocalPostgres.StartAsync(durable: true, ct);
-        await using var zooKeeper = await ZooKeeperServer.StartAsync(new ZooKeeperServerOptions { ParentDirectory = options.WorkDirectory }, ct);
+        // ZooKeeper expires a session at the first tick after its timeout: a tick of 100 ms, as `./joblog up` runs it,
+        // keeps that under the failover target's second.
+        await using var zooKeeper = await ZooKeeperServer.StartAsync(
+            new ZooKeeperServerOptions { ParentDirectory = options.WorkDirectory, TickTime = TimeSpan.FromMilliseconds(100) }, ct);
         await using var receiver = await WebhookReceiver.StartAsync(ct);
         await QuartzTables.CreateAsync(postgres.ConnectionString, QuartzSchema, ct);
         var sides = new Sides(postgres.ConnectionString, zooKeeper.ConnectionString,

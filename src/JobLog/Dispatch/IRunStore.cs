@@ -58,16 +58,19 @@ public interface IRunStore
         IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A take-over's plan in one write, all or nothing: the occurrences resolved without a call (misfires) and the claims
-    /// (catch-up runs), so a leader lost during it leaves no claim without the records of the occurrences before it (the
-    /// next leader plans from the latest instant recorded). The resolved ones are recorded like
-    /// <see cref="ResolveWithoutCallAsync"/>'s. Returns one result per resolved occurrence, then one per claim, in order.
+    /// Occurrences resolved without a call (misfires, skips) and claims in one write, all or nothing. The resolved ones are
+    /// recorded like <see cref="ResolveWithoutCallAsync"/>'s. Returns one result per resolved occurrence, then one per
+    /// claim, in order.
     /// </summary>
     Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
         IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
         DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>For every job with a scheduled or catch-up run: the latest scheduled instant recorded (where catch-up starts).</summary>
+    /// <summary>
+    /// For every job with a scheduled run (misfire records included): the latest scheduled instant recorded, where the next
+    /// take-over's plan starts. Catch-up runs do not count: a take-over claims them before it records the occurrences
+    /// missed before them, so one lost in between leaves catch-up runs that prove nothing about those records.
+    /// </summary>
     Task<IReadOnlyDictionary<JobId, DateTimeOffset>> LatestScheduledAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs claimed but without an outcome, whoever claimed them (what a new leader resolves).</summary>

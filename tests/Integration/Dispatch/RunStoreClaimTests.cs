@@ -354,15 +354,18 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task The_latest_scheduled_instant_per_job_counts_scheduled_and_catch_up_runs_but_not_manual_ones()
+    public async Task The_latest_scheduled_instant_per_job_counts_scheduled_runs_and_misfire_records_but_not_catch_up_or_manual_runs()
     {
         await using var scope = Fresh(postgres);
         var job = NewJob();
         var other = NewJob();
+        var catchUpOnly = NewJob();
         var manualOnly = NewJob();
         await scope.Store.TakeOverAsync("a", Leader(1), CancellationToken.None);
-        await scope.Store.ClaimAsync([Occurrence(job, 5), Occurrence(job, 2, RunKind.CatchUp), Occurrence(other, 1)], "a", Leader(1), T0, CancellationToken.None);
-        await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 9, RunKind.CatchUp)], Ended(RunOutcome.Misfired), "a", Leader(1), CancellationToken.None);
+        await scope.Store.ClaimAsync(
+            [Occurrence(job, 5), Occurrence(job, 12, RunKind.CatchUp), Occurrence(other, 1), Occurrence(catchUpOnly, 3, RunKind.CatchUp)],
+            "a", Leader(1), T0, CancellationToken.None);
+        await scope.Store.ResolveWithoutCallAsync([Occurrence(job, 9)], Ended(RunOutcome.Misfired), "a", Leader(1), CancellationToken.None);
         await scope.Store.RequestTriggerAsync(job, 1, T0.AddHours(5), CancellationToken.None);
         await scope.Store.RequestTriggerAsync(manualOnly, 1, T0, CancellationToken.None);
 

@@ -82,6 +82,24 @@ public sealed class DispatchRig
             await inFlight.IdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>
+    /// Releases the gated sender until every given term's deliveries are done: a delivery started just now may reach the
+    /// gate after a release, so one release is not enough.
+    /// </summary>
+    public async Task ReleaseUntilIdleAsync(params IEnumerable<InFlightDeliveries> inFlight)
+    {
+        var idle = Task.WhenAll(inFlight.Select(f => f.IdleAsync()));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!idle.IsCompleted)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("Deliveries still in flight 30 s after their release.");
+            Sender.ReleaseAll();
+            await Task.WhenAny(idle, Task.Delay(5));
+        }
+        await idle;
+    }
+
     public IReadOnlyList<RunRecord> RunsOf(string job) => Runs.All.Where(r => r.Job == JobId.Parse(job)).ToList();
 
     /// <summary>
@@ -108,12 +126,13 @@ public sealed class DispatchRig
         DispatchOptions? options = null,
         Func<JobDefinition, DispatchPolicy>? policy = null,
         Action<FencedException>? onFenced = null,
-        InFlightDeliveries? inFlight = null)
+        InFlightDeliveries? inFlight = null,
+        IRunStore? runs = null)
     {
         // A node's terms share its deliveries in flight: pass the earlier term's to start another term of the same node.
         inFlight ??= new InFlightDeliveries();
         var term = new DispatchTerm(
-            node, leadership, Watched, Sender, Schedule, Events, Clock, options ?? Options(), inFlight,
+            node, leadership, runs ?? Watched, Sender, Schedule, Events, Clock, options ?? Options(), inFlight,
             NullLogger.Instance, onFenced ?? (_ => { }), CancellationToken.None, policy);
         return (term, inFlight);
     }

@@ -11,18 +11,6 @@ public sealed class DispatchTermTests
     private static Func<JobDefinition, DispatchPolicy> Concurrency(ConcurrencyPolicy policy) =>
         _ => DispatchPolicy.Default with { Concurrency = policy };
 
-    private static async Task ReleaseUntilIdleAsync(DispatchRig rig, params JobLog.Dispatch.Leader.InFlightDeliveries[] inFlight)
-    {
-        var idle = Task.WhenAll(inFlight.Select(f => f.IdleAsync()));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!idle.IsCompleted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "deliveries still in flight 30 s after their release");
-            rig.Sender.ReleaseAll();
-            await Task.WhenAny(idle, Task.Delay(5));
-        }
-    }
-
     [Fact]
     public async Task Under_forbid_an_occurrence_due_while_the_previous_run_is_in_flight_is_skipped_with_the_reason()
     {
@@ -33,7 +21,7 @@ public sealed class DispatchTermTests
 
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
-        await ReleaseUntilIdleAsync(rig, inFlight);
+        await rig.ReleaseUntilIdleAsync(inFlight);
 
         var runs = rig.RunsOf("job");
         Assert.Equal([RunOutcome.Succeeded, RunOutcome.Skipped], runs.Select(r => r.Outcome!.Value));
@@ -98,7 +86,7 @@ public sealed class DispatchTermTests
 
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
-        await ReleaseUntilIdleAsync(rig, inFlight);
+        await rig.ReleaseUntilIdleAsync(inFlight);
 
         Assert.Equal([RunOutcome.Succeeded, RunOutcome.Succeeded], rig.RunsOf("job").Select(r => r.Outcome!.Value));
         Assert.Equal(2, rig.Sender.Sent.Count);
@@ -114,7 +102,7 @@ public sealed class DispatchTermTests
 
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
         await rig.AdvanceAndTickAsync(term, inFlight, 2, waitIdle: false);
-        await ReleaseUntilIdleAsync(rig, inFlight);
+        await rig.ReleaseUntilIdleAsync(inFlight);
 
         var runs = rig.RunsOf("job");
         Assert.Equal([RunOutcome.Failed, RunOutcome.Succeeded], runs.Select(r => r.Outcome!.Value));
@@ -225,7 +213,7 @@ public sealed class DispatchTermTests
 
         var (leader, leaderInFlight) = rig.Term("b", 2);
         await leader.StartAsync(None);
-        await ReleaseUntilIdleAsync(rig, lostInFlight, leaderInFlight);
+        await rig.ReleaseUntilIdleAsync(lostInFlight, leaderInFlight);
         Assert.Null((await rig.Runs.GetAsync(begun.Id, None))!.Outcome);
         rig.Clock.Advance(TimeSpan.FromMinutes(11));
         await Eventually(async () => (await rig.Runs.GetAsync(begun.Id, None))!.Outcome is not null, TimeSpan.FromSeconds(30),
@@ -252,7 +240,7 @@ public sealed class DispatchTermTests
 
         var (leader, leaderInFlight) = rig.Term("b", 2, policy: window);
         await leader.StartAsync(None);
-        await ReleaseUntilIdleAsync(rig, lostInFlight, leaderInFlight);
+        await rig.ReleaseUntilIdleAsync(lostInFlight, leaderInFlight);
 
         var run = Assert.Single(rig.RunsOf("job"));
         Assert.Equal(RunOutcome.Misfired, run.Outcome);

@@ -176,6 +176,23 @@ public sealed class InMemoryRunStoreTests
     }
 
     [Fact]
+    public async Task The_latest_scheduled_instant_counts_scheduled_runs_and_misfire_records_but_not_catch_up_runs()
+    {
+        var store = new InMemoryRunStore();
+        var catchUpOnly = JobId.Parse("catch-up-only");
+        await store.TakeOverAsync("a", A1, None);
+        await store.ClaimAsync(
+            [Claim(At), new OccurrenceClaim(Job, 1, At.AddSeconds(9), RunKind.CatchUp), new OccurrenceClaim(catchUpOnly, 1, At, RunKind.CatchUp)],
+            "a", A1, At, None);
+        await store.ResolveWithoutCallAsync([Claim(At.AddSeconds(5))], new RunCompletion(RunOutcome.Misfired, At, null, "missed"), "a", A1, None);
+
+        var latest = await store.LatestScheduledAsync(None);
+
+        Assert.Equal(At.AddSeconds(5), Assert.Single(latest, pair => pair.Key == Job).Value);
+        Assert.DoesNotContain(catchUpOnly, latest.Keys);
+    }
+
+    [Fact]
     public async Task Pages_run_newest_first_and_follow_their_cursor_to_the_end_with_every_filter()
     {
         var store = new InMemoryRunStore();

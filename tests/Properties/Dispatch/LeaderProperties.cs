@@ -26,7 +26,7 @@ public sealed class LeaderProperties
                     rig.Clock.Advance(TimeSpan.FromSeconds(step.Value));
                     break;
                 case LeaderAction.Release:
-                    await ReleaseUntilIdleAsync(rig, leaders.Select(l => l.InFlight));
+                    await rig.ReleaseUntilIdleAsync(leaders.Select(l => l.InFlight));
                     break;
                 case LeaderAction.Trigger:
                     await rig.Runs.RequestTriggerAsync(job, 1, rig.Clock.GetUtcNow(), CancellationToken.None);
@@ -59,26 +59,12 @@ public sealed class LeaderProperties
         await final.StartAsync(CancellationToken.None);
         await final.TickAsync(CancellationToken.None);
         await final.PollTriggersAsync(CancellationToken.None);
-        await ReleaseUntilIdleAsync(rig, leaders.Select(l => l.InFlight).Append(finalInFlight));
+        await rig.ReleaseUntilIdleAsync(leaders.Select(l => l.InFlight).Append(finalInFlight));
 
         var failures = new List<string>(rig.Watched.Breaches);
         failures.AddRange(DispatcherProperties.Check(rig, rig.Clock.GetUtcNow()));
         failures.AddRange(rig.Runs.All.Where(r => r.Outcome is null).Select(r => $"run {r.Id} ({r.Kind} of {r.Job} at {r.ScheduledAt:O}) has no outcome"));
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(8)));
         return true;
-    }
-
-    // A delivery started just now may reach the sender's gate after a release; releasing until idle lets it through too.
-    private static async Task ReleaseUntilIdleAsync(DispatchRig rig, IEnumerable<InFlightDeliveries> inFlight)
-    {
-        var idle = Task.WhenAll(inFlight.Select(f => f.IdleAsync()));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!idle.IsCompleted)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("Deliveries still in flight 30 s after their release.");
-            rig.Sender.ReleaseAll();
-            await Task.WhenAny(idle, Task.Delay(5));
-        }
     }
 }

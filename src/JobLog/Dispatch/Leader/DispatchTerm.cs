@@ -634,16 +634,16 @@ public sealed partial class DispatchTerm
         Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset dispatchingSince, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        // A job's misfire records and catch-up claims go in one write: a leader lost before it leaves the job to the next
-        // one's plan, which starts after the latest recorded instant; records written after the claims, or apart from
-        // them, could leave the earlier occurrences without a record. Jobs are grouped into writes of bounded size.
+        // Catch-up runs are claimed first, in writes of their own, so their calls do not wait for the records of every
+        // occurrence missed before them (1,000 jobs missing ten seconds each: 10,000 rows). A leader lost in between leaves
+        // catch-up runs without those records; the next take-over plans from the latest scheduled instant recorded, which
+        // catch-up runs do not count, and writes them. A job's records go in one write, so that instant never passes a
+        // record that was not written.
         var limits = MisfireLimits.From(_options);
-        var catchUps = 0;
-        var misfires = 0;
-        var claims = new List<OccurrenceClaim>();
-        var resolved = new List<ResolvedOccurrence>();
+        var catchUps = new List<OccurrenceClaim>();
         var definitions = new Dictionary<JobId, JobDefinition>();
-        var writes = new List<Task>();
+        var writes = new List<List<ResolvedOccurrence>>();
+        var write = new List<ResolvedOccurrence>();
         // Nothing scheduled before dispatching began on this store is owed (a first leader, or an upgrade, would otherwise
         // record every occurrence since each job's last change as missed).
         DateTimeOffset Handled(JobState job) =>
@@ -654,49 +654,39 @@ public sealed partial class DispatchTerm
             var handled = Handled(job);
             var superseded = histories.TryGetValue(job.Id, out var states) ? SupersededMisfires(states, handled, limits) : [];
             var plan = job.IsDue ? MisfirePlanner.Plan(job, _policyOf(job.Definition), handled, now, limits) : MisfirePlan.Nothing;
-            if (plan.CatchUp.Count == 0 && plan.Misfired.Count == 0 && superseded.Count == 0)
-                continue;
-            claims.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
-            resolved.AddRange(superseded.Select(m => Misfired(job.Id, m.Version, m.Misfire)));
-            resolved.AddRange(plan.Misfired.Select(m => Misfired(job.Id, job.Version, m)));
-            definitions[job.Id] = job.Definition;
-            catchUps += plan.CatchUp.Count;
-            misfires += plan.Misfired.Count + superseded.Count;
-            if (claims.Count + resolved.Count >= PlanRowsPerWrite)
-                await StartWriteAsync();
+            catchUps.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
+            if (plan.CatchUp.Count > 0)
+                definitions[job.Id] = job.Definition;
+            write.AddRange(superseded.Select(m => Misfired(job.Id, m.Version, m.Misfire)));
+            write.AddRange(plan.Misfired.Select(m => Misfired(job.Id, job.Version, m)));
+            if (write.Count >= PlanRowsPerWrite)
+            {
+                writes.Add(write);
+                write = [];
+            }
         }
-        await StartWriteAsync();
-        await Task.WhenAll(writes);
-        if (misfires > 0 || catchUps > 0)
-            LogMisfires(_logger, catchUps, misfires);
+        if (write.Count > 0)
+            writes.Add(write);
+
+        foreach (var chunk in catchUps.Chunk(PlanRowsPerWrite))
+        {
+            foreach (var result in await Fence(() => _runs.ClaimAsync(chunk, _node, Leadership, now, cancellationToken)))
+            {
+                if (result.Run is { } run)
+                    StartDelivery(run, definitions[run.Job]);
+            }
+        }
+        // Writes hold different jobs, so they may run side by side: a few at a time, each on a connection of its own.
+        await Parallel.ForEachAsync(
+            writes, new ParallelOptions { MaxDegreeOfParallelism = PlanWritesAtOnce, CancellationToken = cancellationToken },
+            async (records, token) =>
+                CountResolved(await Fence(() => _runs.ClaimWithResolvedAsync([], records, _node, Leadership, now, token)), RunOutcome.Misfired));
+        var misfires = writes.Sum(w => w.Count);
+        if (misfires > 0 || catchUps.Count > 0)
+            LogMisfires(_logger, catchUps.Count, misfires);
 
         ResolvedOccurrence Misfired(JobId job, long version, PlannedMisfire misfire) => new(
             new OccurrenceClaim(job, version, misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, misfire.Reason));
-
-        // Writes hold different jobs, so they may run side by side: a few at a time.
-        async Task StartWriteAsync()
-        {
-            if (claims.Count == 0 && resolved.Count == 0)
-                return;
-            writes.Add(WritePlanAsync(claims, resolved, definitions));
-            (claims, resolved, definitions) = ([], [], []);
-            if (writes.Count < PlanWritesAtOnce)
-                return;
-            var done = await Task.WhenAny(writes);
-            writes.Remove(done);
-            await done;
-        }
-
-        async Task WritePlanAsync(List<OccurrenceClaim> planClaims, List<ResolvedOccurrence> planResolved, Dictionary<JobId, JobDefinition> planDefinitions)
-        {
-            var results = await Fence(() => _runs.ClaimWithResolvedAsync(planClaims, planResolved, _node, Leadership, now, cancellationToken));
-            CountResolved([.. results.Take(planResolved.Count)], RunOutcome.Misfired);
-            foreach (var result in results.Skip(planResolved.Count))
-            {
-                if (result.Run is { } run)
-                    StartDelivery(run, planDefinitions[run.Job]);
-            }
-        }
     }
 
     /// <summary>
@@ -769,11 +759,10 @@ public sealed partial class DispatchTerm
         _onFenced(e);
     }
 
-    // Rows of one take-over write (a job's rows are never split across writes). Small, so the first jobs' catch-up calls
-    // start after one short write rather than after every job's records (1,000 jobs missing ten seconds each: 11,000 rows).
+    // Rows of one take-over write (a job's records are never split across writes).
     private const int PlanRowsPerWrite = 2_000;
 
-    // Take-over writes in flight at once (each on a connection of its own).
+    // Take-over record writes in flight at once.
     private const int PlanWritesAtOnce = 3;
 
     private sealed record DueJob(JobState Job, IEnumerator<DateTimeOffset> Times, DateTimeOffset Next, long Stamp);

@@ -152,7 +152,7 @@ public sealed class InMemoryRunStore : IRunStore
         lock (_gate)
         {
             IReadOnlyDictionary<JobId, DateTimeOffset> latest = _runs
-                .Where(r => r.Kind != RunKind.Manual)
+                .Where(r => r.Kind == RunKind.Scheduled)
                 .GroupBy(r => r.Job)
                 .ToDictionary(g => g.Key, g => g.Max(r => r.ScheduledAt));
             return Task.FromResult(latest);

@@ -211,10 +211,13 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
                               where run.kind <> 'manual' and run.job_id > jobs.job_id order by run.job_id limit 1)
                        from jobs where jobs.job_id is not null
                  )
-                 select job_id,
-                        (select run.scheduled_at from {_runs} as run
-                          where run.kind <> 'manual' and run.job_id = jobs.job_id order by run.scheduled_at desc limit 1)
-                   from jobs where job_id is not null
+                 select job_id, latest from (
+                     select job_id,
+                            (select run.scheduled_at from {_runs} as run
+                              where run.kind <> 'manual' and run.kind <> 'catchUp' and run.job_id = jobs.job_id
+                              order by run.scheduled_at desc limit 1) as latest
+                       from jobs where job_id is not null
+                 ) as found where latest is not null
                  """,
                 connection);
             var latest = new Dictionary<JobId, DateTimeOffset>();
