@@ -203,7 +203,7 @@ public sealed class DispatchBench : IBenchSuite
                 var sample = await WaitResumedAsync(receiver, workload, victim, index, ct);
                 samples.Add(sample);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {side}, failover {k + 1}/{kills}: killed {victim.Name}; first dispatch of its jobs after {sample.FirstMilliseconds:0} ms, every job again after {sample.AllMilliseconds:0} ms"));
+                    $"  {side}, failover {k + 1}/{kills}: killed {victim.Name} at {victim.KilledAt:HH:mm:ss.fff} UTC; first dispatch of its jobs after {sample.FirstMilliseconds:0} ms, every job again after {sample.AllMilliseconds:0} ms"));
                 if (double.IsNaN(sample.AllMilliseconds))
                 {
                     notice = $"{side}: not every job fired again within {ResumeDeadline.TotalSeconds:0} s of killing {victim.Name}; failovers stopped there.";

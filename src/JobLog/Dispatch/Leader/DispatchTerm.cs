@@ -117,13 +117,14 @@ public sealed partial class DispatchTerm
         var latest = await _runs.LatestScheduledAsync(cancellationToken);
         var since = await _runs.DispatchingSinceAsync(now, cancellationToken);
         var read = Stopwatch.GetTimestamp();
-        await PlanMisfiresAsync(schedule, latest, since, now, cancellationToken);
+        var catchUpsClaimed = await PlanMisfiresAsync(schedule, latest, since, now, cancellationToken);
         foreach (var (job, at) in latest)
             _handledUpTo[job] = at > now ? at : now;
         Sync(schedule);
         Started = true;
         LogTookOver(_logger, _node, Leadership.Incarnation, Epoch, _due.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            Stopwatch.GetElapsedTime(started, resolved).TotalMilliseconds, Stopwatch.GetElapsedTime(resolved, read).TotalMilliseconds);
+            Stopwatch.GetElapsedTime(started, resolved).TotalMilliseconds, Stopwatch.GetElapsedTime(resolved, read).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(started, catchUpsClaimed).TotalMilliseconds);
     }
 
     /// <summary>
@@ -630,7 +631,8 @@ public sealed partial class DispatchTerm
         }
     }
 
-    private async Task PlanMisfiresAsync(
+    /// <summary>Records and runs the occurrences nobody dispatched; returns when the catch-up runs were claimed (a timestamp).</summary>
+    private async Task<long> PlanMisfiresAsync(
         Schedule schedule, IReadOnlyDictionary<JobId, DateTimeOffset> latest, DateTimeOffset dispatchingSince, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -676,6 +678,7 @@ public sealed partial class DispatchTerm
                     StartDelivery(run, definitions[run.Job]);
             }
         }
+        var claimed = Stopwatch.GetTimestamp();
         // Writes hold different jobs, so they may run side by side: a few at a time, each on a connection of its own.
         await Parallel.ForEachAsync(
             writes, new ParallelOptions { MaxDegreeOfParallelism = PlanWritesAtOnce, CancellationToken = cancellationToken },
@@ -684,6 +687,7 @@ public sealed partial class DispatchTerm
         var misfires = writes.Sum(w => w.Count);
         if (misfires > 0 || catchUps.Count > 0)
             LogMisfires(_logger, catchUps.Count, misfires);
+        return claimed;
 
         ResolvedOccurrence Misfired(JobId job, long version, PlannedMisfire misfire) => new(
             new OccurrenceClaim(job, version, misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, misfire.Reason));
@@ -780,9 +784,11 @@ public sealed partial class DispatchTerm
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} took over dispatching in incarnation {Incarnation} with epoch {Epoch}; {DueJobs} jobs due; "
                                                            + "the take-over took {Milliseconds:0} ms (fence and unfinished runs {ResolveMilliseconds:0} ms, "
-                                                           + "latest occurrences {ReadMilliseconds:0} ms, the rest planning and writing misfires)")]
+                                                           + "latest occurrences {ReadMilliseconds:0} ms, catch-up runs claimed at {CatchUpMilliseconds:0} ms, "
+                                                           + "the rest writing misfire records)")]
     private static partial void LogTookOver(
-        ILogger logger, string node, string incarnation, long epoch, int dueJobs, double milliseconds, double resolveMilliseconds, double readMilliseconds);
+        ILogger logger, string node, string incarnation, long epoch, int dueJobs, double milliseconds, double resolveMilliseconds, double readMilliseconds,
+        double catchUpMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} took the dispatch fence as {Leadership} from another incarnation: it held {Previous}")]
     private static partial void LogIncarnationChanged(ILogger logger, string node, string leadership, string previous);
