@@ -333,14 +333,18 @@ public sealed partial class DispatchTerm
         await cancel.CancelAsync();
     }
 
-    /// <summary>Starts a run's delivery as a task of its own; the caller never waits for the call.</summary>
+    /// <summary>
+    /// Starts a run's delivery; the caller never waits for the call. The delivery runs on the caller's thread up to its first
+    /// wait (its instant, or its attempt's record): queued to the thread pool instead, a take-over's thousand catch-up runs
+    /// would each wait behind the others' first steps at every step, the first call behind all of them.
+    /// </summary>
     /// <param name="definition">The job's definition at the run's version when the caller has it; else it is looked up.</param>
     /// <param name="applyConcurrency">True for a run the due loop claimed: its job's concurrency policy is applied at its instant.</param>
     private void StartDelivery(RunRecord run, JobDefinition? definition, bool applyConcurrency = false)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_deliveries);
         _inFlight.Add(run, cancel);
-        _ = Task.Run(() => DeliverAsync(run, definition, cancel, applyConcurrency), CancellationToken.None);
+        _ = DeliverAsync(run, definition, cancel, applyConcurrency);
     }
 
     private async Task DeliverAsync(RunRecord run, JobDefinition? definition, CancellationTokenSource cancel, bool applyConcurrency)
@@ -643,6 +647,7 @@ public sealed partial class DispatchTerm
         // record that was not written.
         var limits = MisfireLimits.From(_options);
         var catchUps = new List<OccurrenceClaim>();
+        var catchUpCount = 0;
         var definitions = new Dictionary<JobId, JobDefinition>();
         var writes = new List<List<ResolvedOccurrence>>();
         var write = new List<ResolvedOccurrence>();
@@ -659,6 +664,9 @@ public sealed partial class DispatchTerm
             catchUps.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
             if (plan.CatchUp.Count > 0)
                 definitions[job.Id] = job.Definition;
+            // The first claim is small: the first calls start after a short write, while the other jobs are planned.
+            if (catchUps.Count >= (catchUpCount == 0 ? FirstCatchUpClaim : PlanRowsPerWrite))
+                await ClaimCatchUpsAsync();
             write.AddRange(superseded.Select(m => Misfired(job.Id, m.Version, m.Misfire)));
             write.AddRange(plan.Misfired.Select(m => Misfired(job.Id, job.Version, m)));
             if (write.Count >= PlanRowsPerWrite)
@@ -669,15 +677,7 @@ public sealed partial class DispatchTerm
         }
         if (write.Count > 0)
             writes.Add(write);
-
-        foreach (var chunk in catchUps.Chunk(PlanRowsPerWrite))
-        {
-            foreach (var result in await Fence(() => _runs.ClaimAsync(chunk, _node, Leadership, now, cancellationToken)))
-            {
-                if (result.Run is { } run)
-                    StartDelivery(run, definitions[run.Job]);
-            }
-        }
+        await ClaimCatchUpsAsync();
         var claimed = Stopwatch.GetTimestamp();
         // Writes hold different jobs, so they may run side by side: a few at a time, each on a connection of its own.
         await Parallel.ForEachAsync(
@@ -685,9 +685,23 @@ public sealed partial class DispatchTerm
             async (records, token) =>
                 CountResolved(await Fence(() => _runs.ClaimWithResolvedAsync([], records, _node, Leadership, now, token)), RunOutcome.Misfired));
         var misfires = writes.Sum(w => w.Count);
-        if (misfires > 0 || catchUps.Count > 0)
-            LogMisfires(_logger, catchUps.Count, misfires);
+        if (misfires > 0 || catchUpCount > 0)
+            LogMisfires(_logger, catchUpCount, misfires);
         return claimed;
+
+        async Task ClaimCatchUpsAsync()
+        {
+            if (catchUps.Count == 0)
+                return;
+            var claims = catchUps;
+            catchUps = [];
+            catchUpCount += claims.Count;
+            foreach (var result in await Fence(() => _runs.ClaimAsync(claims, _node, Leadership, now, cancellationToken)))
+            {
+                if (result.Run is { } run)
+                    StartDelivery(run, definitions[run.Job]);
+            }
+        }
 
         ResolvedOccurrence Misfired(JobId job, long version, PlannedMisfire misfire) => new(
             new OccurrenceClaim(job, version, misfire.At, RunKind.Scheduled), new RunCompletion(RunOutcome.Misfired, now, null, misfire.Reason));
@@ -765,6 +779,9 @@ public sealed partial class DispatchTerm
 
     // Rows of one take-over write (a job's records are never split across writes).
     private const int PlanRowsPerWrite = 2_000;
+
+    // Catch-up runs in the take-over's first claim (about as many as there are call slots).
+    private const int FirstCatchUpClaim = 64;
 
     // Take-over record writes in flight at once.
     private const int PlanWritesAtOnce = 3;

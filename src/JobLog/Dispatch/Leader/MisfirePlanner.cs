@@ -106,7 +106,8 @@ public static class MisfirePlanner
         while (true)
         {
             var from = now - start <= lookBack ? start : now - lookBack;
-            var latest = new Queue<DateTimeOffset>(wanted + 1);
+            // Not sized to wanted: that is the records limit (a thousand by default), and most jobs miss a few occurrences.
+            var latest = new Queue<DateTimeOffset>();
             long seen = 0;
             foreach (var at in timing.OccurrencesAfter(from))
             {
