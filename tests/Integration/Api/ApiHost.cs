@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace JobLog.Integration.Api;
@@ -55,6 +56,42 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
     {
         base.ConfigureClient(client);
         client.DefaultRequestHeaders.Authorization = TestKeys.Admin.Bearer;
+    }
+
+    /// <summary>
+    /// Starts the host as the base does, except that a node which fails to start always throws its own failure. The
+    /// factory runs Program on a thread of its own, where app.Run starts the host and, when the start fails, disposes
+    /// it before the factory learns of the failure. The factory's StartAsync takes the host's lifetime from the host's
+    /// services before its first await; had the failed start disposed them already, it threw ObjectDisposedException
+    /// instead of the failure. So the host's start waits until that call has begun.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        builder.ConfigureServices(services => GatedHostLifetime.Wrap(services, gate.Task));
+        var host = builder.Build();
+        Task started;
+        try
+        {
+            started = host.StartAsync();
+        }
+        finally
+        {
+            gate.SetResult();
+        }
+        try
+        {
+            // CreateHost is synchronous; the base blocks the same way in host.Start().
+            started.GetAwaiter().GetResult();
+            return host;
+        }
+        catch
+        {
+            // The factory keeps only a host that started, so nothing else disposes one that failed before app.Run
+            // (Program throwing while it maps endpoints); one that failed in app.Run is disposed already.
+            host.Dispose();
+            throw;
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
