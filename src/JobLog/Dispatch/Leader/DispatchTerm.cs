@@ -664,8 +664,9 @@ public sealed partial class DispatchTerm
             catchUps.AddRange(plan.CatchUp.Select(t => new OccurrenceClaim(job.Id, job.Version, t, RunKind.CatchUp)));
             if (plan.CatchUp.Count > 0)
                 definitions[job.Id] = job.Definition;
-            // The first claim is small: the first calls start after a short write, while the other jobs are planned.
-            if (catchUps.Count >= (catchUpCount == 0 ? FirstCatchUpClaim : PlanRowsPerWrite))
+            // Claims are small, the first smaller: the first calls start after a short write, and the next ones while the
+            // other jobs are planned.
+            if (catchUps.Count >= (catchUpCount == 0 ? FirstCatchUpClaim : CatchUpClaimRows))
                 await ClaimCatchUpsAsync();
             write.AddRange(superseded.Select(m => Misfired(job.Id, m.Version, m.Misfire)));
             write.AddRange(plan.Misfired.Select(m => Misfired(job.Id, job.Version, m)));
@@ -780,8 +781,9 @@ public sealed partial class DispatchTerm
     // Rows of one take-over write (a job's records are never split across writes).
     private const int PlanRowsPerWrite = 2_000;
 
-    // Catch-up runs in the take-over's first claim (about as many as there are call slots).
+    // Catch-up runs in the take-over's first claim (about as many as there are call slots), and in each later one.
     private const int FirstCatchUpClaim = 64;
+    private const int CatchUpClaimRows = 256;
 
     // Take-over record writes in flight at once.
     private const int PlanWritesAtOnce = 3;

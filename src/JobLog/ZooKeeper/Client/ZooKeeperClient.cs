@@ -468,13 +468,16 @@ public sealed partial class ZooKeeperClient : IZooKeeperClient
             ConnectedServer = endpoint;
             if (_closeRequested || _closing.IsCancellationRequested)
                 connection.Abort("client closed");
-            else
+            var running = connection.RunAsync();
+            // Connected only once the watches are re-armed: a change another client makes after that fires them (the
+            // server takes this session's requests in order, not other sessions' around them).
+            if (!_closeRequested && !_closing.IsCancellationRequested && await Task.WhenAny(connection.Primed, running).ConfigureAwait(false) != running)
             {
                 PublishState(SessionState.Connected);
                 connected.TrySetResult();
             }
 
-            await connection.RunAsync().ConfigureAwait(false);
+            await running.ConfigureAwait(false);
             _current = null;
             ConnectedServer = null;
             if (Volatile.Read(ref _terminal) is null && !_closeRequested)

@@ -32,6 +32,8 @@ internal sealed class ZooKeeperConnection
     private long _lastSend;
     private long _lastReceive;
     private bool _closed;
+    private int _primingReplies;
+    private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ZooKeeperConnection(ZooKeeperClient client, Socket socket, NetworkStream stream, int sessionTimeoutMs, bool rearmWatches)
     {
@@ -42,6 +44,12 @@ internal sealed class ZooKeeperConnection
         _sessionTimeoutMs = sessionTimeoutMs;
         _rearmWatches = rearmWatches;
     }
+
+    /// <summary>
+    /// Completes once the server answered the frames that re-arm the session's watches (at once when there are none): from
+    /// then on, whatever another client changes fires them. Never completes when the connection ends first.
+    /// </summary>
+    public Task Primed => _primed.Task;
 
     /// <summary>Why the connection ended, for diagnostics.</summary>
     public string? EndReason { get; private set; }
@@ -184,10 +192,16 @@ internal sealed class ZooKeeperConnection
         }
 
         if (!_rearmWatches)
+        {
+            _primed.TrySetResult();
             return;
+        }
         var lists = _client.Watches.Snapshot();
         if (lists.All(l => l.Length == 0))
+        {
+            _primed.TrySetResult();
             return;
+        }
 
         // setWatches2 frames stay under 128 KiB of paths, as the Java client does, so none nears jute.maxbuffer.
         var cursor = new int[lists.Length];
@@ -223,6 +237,7 @@ internal sealed class ZooKeeperConnection
             }
 
             writer.EndFrame(start);
+            Interlocked.Increment(ref _primingReplies);
         }
     }
 
@@ -294,7 +309,10 @@ internal sealed class ZooKeeperConnection
                 ProcessNotification(ref reader);
                 return;
             case OpCode.PingXid:
+                return;
             case OpCode.SetWatchesXid:
+                if (Interlocked.Decrement(ref _primingReplies) == 0)
+                    _primed.TrySetResult();
                 return;
             case OpCode.AuthXid:
                 AuthRequest? auth;

@@ -13,6 +13,7 @@ internal sealed class EventReader : IAsyncDisposable
     private readonly IAsyncEnumerator<WatchEvent> _events;
     private readonly Action _deliver;
     private readonly TimeSpan _patience;
+    private Task<bool>? _move;
 
     public EventReader(IZooKeeperClient client, Action deliver, TimeSpan patience)
     {
@@ -48,6 +49,10 @@ internal sealed class EventReader : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        // An async iterator cannot be disposed while a move is in flight (one a timed-out read left behind); how that move
+        // ended was the test's to see.
+        if (_move is { } move)
+            await ((Task)move).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
             await _events.DisposeAsync();
@@ -61,7 +66,7 @@ internal sealed class EventReader : IAsyncDisposable
 
     private async Task<bool> MoveNextAsync(Func<string> timeoutMessage)
     {
-        var next = _events.MoveNextAsync().AsTask();
+        var next = _move = _events.MoveNextAsync().AsTask();
         if (await Task.WhenAny(next, Task.Delay(_patience)) != next)
             throw new TimeoutException(timeoutMessage());
         return await next;
