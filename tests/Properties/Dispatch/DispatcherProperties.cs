@@ -40,18 +40,9 @@ public sealed class DispatcherProperties
     public async Task<bool> Every_occurrence_missed_while_no_leader_dispatched_gets_exactly_one_outcome_whatever_the_jobs_did_meanwhile(DispatchScenario scenario)
     {
         var rig = new DispatchRig();
-        var jobs = await AddJobsAsync(rig, scenario);
         // A leader took over and was lost at once; the jobs are paused, changed, deleted and restored while nobody
         // dispatches, and the next leader's take-over owes a record for every occurrence of every state they went through.
-        await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
-        rig.Clock.Advance(TimeSpan.FromSeconds(scenario.LeaderlessSeconds));
-        foreach (var step in scenario.Steps)
-        {
-            if (step is DispatchStep.Advance advance)
-                rig.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
-            else
-                await ChangeAsync(rig, jobs, step);
-        }
+        await LeaderlessAsync(rig, scenario);
         // Every missed occurrence is recorded one by one (the default keeps the latest thousand per job and one summary).
         var (term, inFlight) = rig.Term("node-a", 1, new DispatchOptions { ClaimAheadSeconds = 0, MaxMisfireRecords = 1_000_000 });
         await term.StartAsync(CancellationToken.None);
@@ -68,16 +59,7 @@ public sealed class DispatcherProperties
         DispatchScenario scenario, byte lostAtCall)
     {
         var rig = new DispatchRig(gated: true);
-        var jobs = await AddJobsAsync(rig, scenario);
-        await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
-        rig.Clock.Advance(TimeSpan.FromSeconds(scenario.LeaderlessSeconds));
-        foreach (var step in scenario.Steps)
-        {
-            if (step is DispatchStep.Advance advance)
-                rig.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
-            else
-                await ChangeAsync(rig, jobs, step);
-        }
+        await LeaderlessAsync(rig, scenario);
         var options = new DispatchOptions { ClaimAheadSeconds = 0, MaxMisfireRecords = 1_000_000 };
         // The first leader's take-over stops at a call to the run store (after its catch-up claims and before the misfire
         // records, say); its deliveries are held until the next leader has taken over, so none of them began.
@@ -100,6 +82,21 @@ public sealed class DispatcherProperties
         failures.AddRange(rig.Runs.All.Where(r => r.Outcome is null).Select(r => $"run {r.Id} ({r.Kind} of {r.Job} at {r.ScheduledAt:O}) has no outcome"));
         Assert.True(failures.Count == 0, $"lost at call {calls}: " + string.Join(Environment.NewLine, failures.Take(8)));
         return true;
+    }
+
+    /// <summary>The scenario's jobs, then its steps while no leader dispatches (dispatching having begun on the store).</summary>
+    private static async Task LeaderlessAsync(DispatchRig rig, DispatchScenario scenario)
+    {
+        var jobs = await AddJobsAsync(rig, scenario);
+        await rig.Runs.DispatchingSinceAsync(rig.Clock.GetUtcNow(), CancellationToken.None);
+        rig.Clock.Advance(TimeSpan.FromSeconds(scenario.LeaderlessSeconds));
+        foreach (var step in scenario.Steps)
+        {
+            if (step is DispatchStep.Advance advance)
+                rig.Clock.Advance(TimeSpan.FromSeconds(advance.Seconds));
+            else
+                await ChangeAsync(rig, jobs, step);
+        }
     }
 
     private static async Task<List<JobId>> AddJobsAsync(DispatchRig rig, DispatchScenario scenario)
