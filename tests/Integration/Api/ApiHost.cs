@@ -14,6 +14,8 @@ namespace JobLog.Integration.Api;
 public sealed class ApiHost(string? connectionString, string? schema = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
+    private bool _onKestrel;
+
     public string Schema { get; } = schema ?? PostgresFixture.NewSchemaName();
 
     public string NodeId { get; init; } = "test-node";
@@ -36,6 +38,7 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
     /// </summary>
     public Uri StartOnFreePort(Action<KestrelServerOptions>? kestrel = null)
     {
+        _onKestrel = true;
         UseKestrel(0);
         if (kestrel is not null)
             UseKestrel(kestrel);
@@ -67,6 +70,10 @@ public sealed class ApiHost(string? connectionString, string? schema = null, Act
     /// </summary>
     protected override IHost CreateHost(IHostBuilder builder)
     {
+        // On Kestrel the base gives the server its free port between the host's build and its start; the nodes tests start
+        // there are valid ones (the tests of a refused start use the test server).
+        if (_onKestrel)
+            return base.CreateHost(builder);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         builder.ConfigureServices(services => GatedHostLifetime.Wrap(services, gate.Task));
         var host = builder.Build();
