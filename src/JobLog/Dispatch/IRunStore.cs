@@ -58,13 +58,11 @@ public interface IRunStore
         IReadOnlyList<OccurrenceClaim> claims, RunCompletion completion, string node, DispatchFenceToken leadership, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Occurrences resolved without a call (misfires, skips) and claims in one write, all or nothing. The resolved ones are
-    /// recorded like <see cref="ResolveWithoutCallAsync"/>'s. Returns one result per resolved occurrence, then one per
-    /// claim, in order.
+    /// <see cref="ResolveWithoutCallAsync"/> for occurrences with an outcome each (misfires, skips with their own reasons),
+    /// in one write, all or nothing, claimed at <paramref name="now"/>. Returns one result per occurrence, in order.
     /// </summary>
-    Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
-        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
-        DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ClaimResult>> ResolveEachWithoutCallAsync(
+        IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// For every job with a scheduled run (misfire records included): the latest scheduled instant recorded, where the next

@@ -283,7 +283,7 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_take_over_plan_writes_its_records_and_claims_together_and_a_fenced_plan_writes_nothing()
+    public async Task Outcomes_each_its_own_are_written_together_and_a_fenced_write_writes_nothing()
     {
         await using var scope = Fresh(postgres);
         await using var deposed = scope.OtherNode();
@@ -294,24 +294,24 @@ public sealed class RunStoreClaimTests(PostgresFixture postgres)
         await scope.Store.TakeOverAsync("b", Leader(2), CancellationToken.None);
         var misfired = Ended(RunOutcome.Misfired);
 
-        var refused = await Record.ExceptionAsync(() => deposed.ClaimWithResolvedAsync(
-            [Occurrence(job, 5, RunKind.CatchUp)], [new ResolvedOccurrence(Occurrence(job, 4), misfired)], "a", Leader(1), T0, CancellationToken.None));
+        var refused = await Record.ExceptionAsync(() => deposed.ResolveEachWithoutCallAsync(
+            [new ResolvedOccurrence(Occurrence(job, 4), misfired)], "a", Leader(1), T0, CancellationToken.None));
         var countAfterRefusal = await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs");
-        var results = await scope.Store.ClaimWithResolvedAsync(
-            [Occurrence(job, 3, RunKind.CatchUp), Occurrence(other, 1, RunKind.CatchUp)],
-            [new ResolvedOccurrence(Occurrence(job, 1), misfired), new ResolvedOccurrence(Occurrence(job, 2), misfired with { Error = "older" })],
+        var results = await scope.Store.ResolveEachWithoutCallAsync(
+            [
+                new ResolvedOccurrence(Occurrence(job, 1), misfired), new ResolvedOccurrence(Occurrence(job, 2), misfired with { Error = "older" }),
+                new ResolvedOccurrence(Occurrence(other, 1), misfired),
+            ],
             "b", Leader(2), T0.AddMinutes(1), CancellationToken.None);
 
         Assert.IsType<FencedException>(refused);
         Assert.Equal(1, countAfterRefusal);
-        Assert.Equal(4, results.Count);
+        Assert.Equal(3, results.Count);
         Assert.Equal([RunOutcome.Misfired, RunOutcome.Misfired], results.Take(2).Select(r => r.Run!.Outcome!.Value));
-        Assert.Equal((RunKind.CatchUp, (RunOutcome?)null, "b", T0.AddMinutes(1)),
-            (results[2].Run!.Kind, results[2].Run!.Outcome, results[2].Run!.ClaimedBy!, results[2].Run!.ClaimedAt!.Value));
-        Assert.Null(results[3].Run);
+        Assert.Null(results[2].Run);
         var recorded = (await scope.Store.UnfinishedAsync(CancellationToken.None)).Select(r => r.Id).ToList();
-        Assert.Equal([already.Id, results[2].Run!.Id], recorded);
-        Assert.Equal(4, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
+        Assert.Equal([already.Id], recorded);
+        Assert.Equal(3, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs"));
         Assert.Equal(2, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where outcome = 'misfired' and claimed_by = 'b'"));
         Assert.Equal(1, await scope.ScalarAsync("select count(*) from {schema}.dispatch_runs where error = 'older'"));
     }

@@ -100,6 +100,10 @@ public sealed class DispatchRig
         await idle;
     }
 
+    /// <summary>One failure line per run that has no outcome.</summary>
+    public IEnumerable<string> RunsWithoutOutcome() =>
+        Runs.All.Where(r => r.Outcome is null).Select(r => $"run {r.Id} ({r.Kind} of {r.Job} at {r.ScheduledAt:O}) has no outcome");
+
     public IReadOnlyList<RunRecord> RunsOf(string job) => Runs.All.Where(r => r.Job == JobId.Parse(job)).ToList();
 
     /// <summary>

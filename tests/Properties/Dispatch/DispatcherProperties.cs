@@ -79,7 +79,7 @@ public sealed class DispatcherProperties
         await rig.ReleaseUntilIdleAsync(lostInFlight, nextInFlight);
 
         var failures = Check(rig, rig.Clock.GetUtcNow());
-        failures.AddRange(rig.Runs.All.Where(r => r.Outcome is null).Select(r => $"run {r.Id} ({r.Kind} of {r.Job} at {r.ScheduledAt:O}) has no outcome"));
+        failures.AddRange(rig.RunsWithoutOutcome());
         Assert.True(failures.Count == 0, $"lost at call {calls}: " + string.Join(Environment.NewLine, failures.Take(8)));
         return true;
     }

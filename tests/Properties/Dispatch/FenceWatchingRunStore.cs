@@ -60,13 +60,12 @@ public sealed class FenceWatchingRunStore(InMemoryRunStore inner) : IRunStore
         return results;
     }
 
-    public async Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
-        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimResult>> ResolveEachWithoutCallAsync(
+        IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fence = inner.Fence;
-        var results = await inner.ClaimWithResolvedAsync(claims, resolved, node, leadership, now, cancellationToken);
-        Note(fence, leadership, resolved.Count > 0 || results.Any(r => r.Run is not null), "recorded a take-over plan");
+        var results = await inner.ResolveEachWithoutCallAsync(resolved, node, leadership, now, cancellationToken);
+        Note(fence, leadership, resolved.Count > 0, "resolved occurrences each with its outcome");
         if (AfterClaim is { } hook && results.Any(r => r.Run is not null))
             await hook();
         return results;

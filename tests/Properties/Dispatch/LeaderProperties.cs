@@ -63,7 +63,7 @@ public sealed class LeaderProperties
 
         var failures = new List<string>(rig.Watched.Breaches);
         failures.AddRange(DispatcherProperties.Check(rig, rig.Clock.GetUtcNow()));
-        failures.AddRange(rig.Runs.All.Where(r => r.Outcome is null).Select(r => $"run {r.Id} ({r.Kind} of {r.Job} at {r.ScheduledAt:O}) has no outcome"));
+        failures.AddRange(rig.RunsWithoutOutcome());
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(8)));
         return true;
     }

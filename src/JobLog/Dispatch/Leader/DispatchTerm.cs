@@ -294,7 +294,7 @@ public sealed partial class DispatchTerm
             // One write for all: each skip's reason is its own (it names the run in flight), so grouping by reason would
             // be a write per occurrence, a thousand a tick when a thousand jobs a second fall behind.
             ThrowIfFenced();
-            var resolved = await Fence(() => _runs.ClaimWithResolvedAsync([], skipped, _node, Leadership, now, cancellationToken));
+            var resolved = await Fence(() => _runs.ResolveEachWithoutCallAsync(skipped, _node, Leadership, now, cancellationToken));
             CountResolved(resolved, RunOutcome.Skipped);
         }
 
@@ -684,7 +684,7 @@ public sealed partial class DispatchTerm
         await Parallel.ForEachAsync(
             writes, new ParallelOptions { MaxDegreeOfParallelism = PlanWritesAtOnce, CancellationToken = cancellationToken },
             async (records, token) =>
-                CountResolved(await Fence(() => _runs.ClaimWithResolvedAsync([], records, _node, Leadership, now, token)), RunOutcome.Misfired));
+                CountResolved(await Fence(() => _runs.ResolveEachWithoutCallAsync(records, _node, Leadership, now, token)), RunOutcome.Misfired));
         var misfires = writes.Sum(w => w.Count);
         if (misfires > 0 || catchUpCount > 0)
             LogMisfires(_logger, catchUpCount, misfires);

@@ -130,19 +130,15 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
-    public Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
-        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClaimResult>> ResolveEachWithoutCallAsync(
+        IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        CheckClaims([.. claims, .. resolved.Select(r => r.Claim)]);
+        CheckClaims([.. resolved.Select(r => r.Claim)]);
         lock (_gate)
         {
             CheckFence(leadership);
             IReadOnlyList<ClaimResult> results =
-            [
-                .. resolved.Select(r => new ClaimResult(r.Claim, TryInsert(r.Claim, node, leadership, r.Completion.EndedAt, r.Completion))),
-                .. claims.Select(claim => new ClaimResult(claim, TryInsert(claim, node, leadership, now, completion: null))),
-            ];
+                [.. resolved.Select(r => new ClaimResult(r.Claim, TryInsert(r.Claim, node, leadership, r.Completion.EndedAt, r.Completion)))];
             return Task.FromResult(results);
         }
     }

@@ -99,13 +99,10 @@ public sealed partial class PostgresRunStore : IRunStore, IAsyncDisposable
         InsertClaimsAsync([.. claims.Select(c => (c, (RunCompletion?)completion))], node, leadership, completion.EndedAt,
             "Recording outcomes without a call failed; they may or may not have been recorded", cancellationToken);
 
-    public Task<IReadOnlyList<ClaimResult>> ClaimWithResolvedAsync(
-        IReadOnlyList<OccurrenceClaim> claims, IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        InsertClaimsAsync(
-            [.. resolved.Select(r => (r.Claim, (RunCompletion?)r.Completion)), .. claims.Select(c => (c, (RunCompletion?)null))],
-            node, leadership, now, "Recording a take-over's misfires and catch-up claims failed; they may or may not have been recorded",
-            cancellationToken);
+    public Task<IReadOnlyList<ClaimResult>> ResolveEachWithoutCallAsync(
+        IReadOnlyList<ResolvedOccurrence> resolved, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertClaimsAsync([.. resolved.Select(r => (r.Claim, (RunCompletion?)r.Completion))], node, leadership, now,
+            "Recording outcomes without a call failed; they may or may not have been recorded", cancellationToken);
 
     public Task<bool> BeginAttemptAsync(long runId, int attempt, string node, DispatchFenceToken leadership, DateTimeOffset now, CancellationToken cancellationToken)
     {
